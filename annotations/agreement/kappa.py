@@ -61,7 +61,7 @@ class FleissStats(TypedDict):
     """Additive sufficient statistics for Fleiss' kappa (sum them over disjoint item sets)."""
 
     n_items: int
-    ratings_per_item: list[int]  # distinct numbers of ratings seen (sorted)
+    ratings_per_item: dict[str, int]  # number of ratings -> number of items with that many
     sum_p_i: float  # sum over items of P_i
     category_totals: dict[str, int]  # sum over items of n_ij, per category
 
@@ -69,38 +69,49 @@ class FleissStats(TypedDict):
 def fleiss_stats(items: Iterable[Sequence[Hashable]]) -> FleissStats:
     """Sufficient statistics of the items' rating lists (each list = all ratings of one item)."""
     n_items = 0
-    sizes: set[int] = set()
+    sizes: Counter[str] = Counter()
     sum_p = 0.0
     totals: Counter[str] = Counter()
     for ratings in items:
         n = len(ratings)
         n_items += 1
-        sizes.add(n)
+        sizes[str(n)] += 1
         c = Counter(str(r) for r in ratings)
         totals.update(c)
         if n >= 2:
             sum_p += (sum(v * v for v in c.values()) - n) / (n * (n - 1))
     return {
         "n_items": n_items,
-        "ratings_per_item": sorted(sizes),
+        "ratings_per_item": dict(sizes),
         "sum_p_i": sum_p,
         "category_totals": dict(totals),
     }
 
 
-def merge_fleiss_stats(stats: Iterable[FleissStats]) -> FleissStats:
-    """Sum of several :class:`FleissStats` (exact: all parts are additive)."""
-    out: FleissStats = {"n_items": 0, "ratings_per_item": [], "sum_p_i": 0.0, "category_totals": {}}
-    sizes: set[int] = set()
+def merge_fleiss_stats(
+    stats: Iterable[FleissStats], signs: Iterable[int] | None = None
+) -> FleissStats:
+    """Sum of several :class:`FleissStats` (exact: all parts are additive).
+
+    ``signs`` (+1/-1 per part) allows subtracting a part that was previously added.
+    """
+    n_items = 0
+    sum_p = 0.0
+    sizes: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    for s in stats:
-        out["n_items"] += s["n_items"]
-        sizes.update(s["ratings_per_item"])
-        out["sum_p_i"] += s["sum_p_i"]
-        totals.update(s["category_totals"])
-    out["ratings_per_item"] = sorted(sizes)
-    out["category_totals"] = dict(totals)
-    return out
+    for s, sign in zip(stats, signs if signs is not None else iter(lambda: 1, None)):
+        n_items += sign * s["n_items"]
+        sum_p += sign * s["sum_p_i"]
+        for k, v in s["ratings_per_item"].items():
+            sizes[k] += sign * v
+        for k, v in s["category_totals"].items():
+            totals[k] += sign * v
+    return {
+        "n_items": n_items,
+        "ratings_per_item": {k: v for k, v in sizes.items() if v},
+        "sum_p_i": sum_p,
+        "category_totals": {k: v for k, v in totals.items() if v},
+    }
 
 
 def fleiss_kappa_from_stats(stats: FleissStats) -> Metric:
@@ -109,10 +120,11 @@ def fleiss_kappa_from_stats(stats: FleissStats) -> Metric:
     counts = {"n_items": n_items}
     if n_items == 0:
         return undefined("no item rated by two or more reviewers", counts)
-    if len(stats["ratings_per_item"]) != 1:
-        sizes = ", ".join(map(str, stats["ratings_per_item"]))
+    present = sorted(int(k) for k, v in stats["ratings_per_item"].items() if v)
+    if len(present) != 1:
+        sizes = ", ".join(map(str, present))
         return undefined(f"items have different numbers of ratings ({sizes})", counts)
-    n = stats["ratings_per_item"][0]
+    n = present[0]
     counts["ratings_per_item"] = n
     if n < 2:
         return undefined("fewer than two ratings per item", counts)

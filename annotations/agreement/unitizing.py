@@ -127,7 +127,9 @@ def unitizing_stats(
     coders (including any who marked nothing); default: the coders appearing in ``units``.
     """
     length = max(0, continuum_end - continuum_start)
-    by_cat: dict[str, dict[Hashable, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    by_cat: dict[str, dict[Hashable, list[tuple[int, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     coder_set: set[Hashable] = set(coders) if coders is not None else set()
     for b, e, coder, cat in units:
         if coders is None:
@@ -183,47 +185,61 @@ def unitizing_stats(
     return stats
 
 
+class UnitizingAccumulator:
+    """Mutable running sum of :class:`UnitizingStats`; ``add(stats, -1)`` removes an article.
+
+    Lets a corpus figure be updated in O(size of one article) when an article changes.
+    """
+
+    _SCALARS = ("s_obs", "n_units", "f_sum", "ll1_sum")
+    _HISTS = ("unit_lengths", "gap_lengths", "blank_covered")
+
+    def __init__(self) -> None:
+        self.totals: Counter[str] = Counter()
+        self.blank: Counter[int] = Counter()
+        self.cats: dict[str, dict[str, Any]] = {}
+
+    def add(self, part: UnitizingStats, sign: int = 1) -> None:
+        for key in ("length_sum", "coder_length_sum", "pair_length_sum"):
+            self.totals[key] += sign * part[key]  # type: ignore[literal-required]
+        for x, n in part["blank_gaps"]:
+            self.blank[x] += sign * n
+        for cat, cs in part["categories"].items():
+            acc = self.cats.get(cat)
+            if acc is None:
+                acc = self.cats[cat] = {k: 0 for k in self._SCALARS}
+                acc.update({k: Counter() for k in self._HISTS})
+            for key in self._SCALARS:
+                acc[key] += sign * cs[key]  # type: ignore[literal-required]
+            for key in self._HISTS:
+                hist = acc[key]
+                for x, n in cs[key]:  # type: ignore[literal-required]
+                    hist[x] += sign * n
+            if acc["n_units"] == 0:  # category no longer occurs anywhere
+                del self.cats[cat]
+
+    def stats(self) -> UnitizingStats:
+        return {
+            "length_sum": self.totals["length_sum"],
+            "coder_length_sum": self.totals["coder_length_sum"],
+            "pair_length_sum": self.totals["pair_length_sum"],
+            "blank_gaps": _hist(self.blank),
+            "categories": {
+                cat: {  # type: ignore[misc]
+                    **{k: acc[k] for k in self._SCALARS},
+                    **{k: _hist(acc[k]) for k in self._HISTS},
+                }
+                for cat, acc in sorted(self.cats.items())
+            },
+        }
+
+
 def merge_unitizing_stats(parts: Iterable[UnitizingStats]) -> UnitizingStats:
     """Sum of statistics (exact; see the module docstring for what the sum means)."""
-    length = coder_len = pair_len = 0
-    blank: Counter[int] = Counter()
-    cats: dict[str, dict[str, Any]] = {}
+    acc = UnitizingAccumulator()
     for p in parts:
-        length += p["length_sum"]
-        coder_len += p["coder_length_sum"]
-        pair_len += p["pair_length_sum"]
-        blank.update(dict(map(tuple, p["blank_gaps"])))  # type: ignore[arg-type]
-        for cat, cs in p["categories"].items():
-            acc = cats.setdefault(
-                cat,
-                {
-                    "s_obs": 0,
-                    "n_units": 0,
-                    "f_sum": 0,
-                    "ll1_sum": 0,
-                    "unit_lengths": Counter(),
-                    "gap_lengths": Counter(),
-                    "blank_covered": Counter(),
-                },
-            )
-            for key in ("s_obs", "n_units", "f_sum", "ll1_sum"):
-                acc[key] += cs[key]  # type: ignore[literal-required]
-            for key in ("unit_lengths", "gap_lengths", "blank_covered"):
-                for x, n in cs[key]:  # type: ignore[literal-required]
-                    acc[key][x] += n
-    return {
-        "length_sum": length,
-        "coder_length_sum": coder_len,
-        "pair_length_sum": pair_len,
-        "blank_gaps": _hist(blank),
-        "categories": {
-            cat: {  # type: ignore[misc]
-                **{k: acc[k] for k in ("s_obs", "n_units", "f_sum", "ll1_sum")},
-                **{k: _hist(acc[k]) for k in ("unit_lengths", "gap_lengths", "blank_covered")},
-            }
-            for cat, acc in sorted(cats.items())
-        },
-    }
+        acc.add(p)
+    return acc.stats()
 
 
 def _gap_term(unit_lengths: Hist, gaps: Mapping[int, int]) -> float:
