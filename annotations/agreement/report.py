@@ -235,7 +235,14 @@ class CorpusAggregate:
         if "pair" in group_by:
             spans["pairs"] = [{"a": a, "b": b, **pair_prf[(a, b)]} for a, b in pair_keys]
         if "tag" in group_by:
-            tags = sorted({t for k in pair_keys for t in self.pairs[k]["by_tag"]})
+            tags = sorted(
+                {
+                    t
+                    for k in pair_keys
+                    for t, modes in self.pairs[k]["by_tag"].items()
+                    if any(modes["overlap"].values())  # skip tags emptied by removals
+                }
+            )
             spans["by_tag"] = {
                 t: {
                     m: prf(_sum_pc(self.pairs[k]["by_tag"].get(t, {}).get(m) for k in pair_keys))
