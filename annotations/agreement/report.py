@@ -183,18 +183,14 @@ class CorpusAggregate:
                 {"counts": {}, "by_tag": {}, "tag_confusion": {}, "verdict_confusion": {}},
             )
             for mode, c in p["counts"].items():
-                acc["counts"].setdefault(mode, Counter()).update(
-                    {k: sign * v for k, v in c.items()}
-                )
+                _add_into(acc["counts"].setdefault(mode, {}), c, sign)
             for tag, modes in p["by_tag"].items():
                 t = acc["by_tag"].setdefault(tag, {})
                 for mode, c in modes.items():
-                    t.setdefault(mode, Counter()).update({k: sign * v for k, v in c.items()})
+                    _add_into(t.setdefault(mode, {}), c, sign)
             for key in ("tag_confusion", "verdict_confusion"):
                 for la, row in p[key].items():  # type: ignore[literal-required]
-                    acc[key].setdefault(la, Counter()).update(
-                        {lb: sign * v for lb, v in row.items()}
-                    )
+                    _add_into(acc[key].setdefault(la, {}), row, sign)
         for target, triples in (
             (self.nominal, stats["verdict_nominal"]),
             (self.ordinal, stats["verdict_ordinal"]),
@@ -292,6 +288,11 @@ class CorpusAggregate:
                 for a, b in pair_keys
             ]
         return out
+
+
+def _add_into(target: dict[str, int], part: Mapping[str, int], sign: int) -> None:
+    for k, v in part.items():
+        target[k] = target.get(k, 0) + sign * v
 
 
 def _nonzero(pair_acc: Mapping[str, Any]) -> bool:

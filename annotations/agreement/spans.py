@@ -104,10 +104,12 @@ def overlap_candidates(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, 
     """All overlapping (i, j) with their overlap length, as (overlap, i, j)."""
     order = sorted(range(len(b)), key=lambda j: b[j].start)
     starts = [b[j].start for j in order]
+    longest = max((t.end - t.start for t in b), default=0)
     out = []
     for i, s in enumerate(a):
-        # Only B spans starting before s ends can overlap s.
-        for k in range(bisect_left(starts, s.end)):
+        # Only B spans starting in (s.start - longest, s.end) can overlap s: a window, not O(|B|).
+        lo = bisect_left(starts, s.start - longest + 1)
+        for k in range(lo, bisect_left(starts, s.end)):
             t = b[order[k]]
             ov = min(s.end, t.end) - max(s.start, t.start)
             if ov > 0:
