@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from annotations.agreement import (
+    cohen_kappa,
+    cohen_kappa_from_confusion,
     cohen_kappa_from_table,
     fleiss_kappa,
     krippendorff_alpha,
@@ -95,3 +97,12 @@ def test_krippendorff_2004_unitizing() -> None:
     assert round(overall, 4) == 0.8587
     rounded = 1 - 0.0144 / (0.0532 + round(k["components"]["expected_disagreement"], 4))  # type: ignore[arg-type]
     assert round(rounded, 4) == 0.8591
+
+
+def test_cohen_1960_from_sparse_confusion_and_sequences() -> None:
+    table = [[88, 14, 18], [10, 40, 10], [2, 6, 12]]
+    sparse = {i: {j: v for j, v in enumerate(row)} for i, row in enumerate(table)}
+    assert round(cohen_kappa_from_confusion(sparse)["value"], 3) == 0.492  # type: ignore[arg-type]
+    a = [i for i, row in enumerate(table) for j, v in enumerate(row) for _ in range(v)]
+    b = [j for i, row in enumerate(table) for j, v in enumerate(row) for _ in range(v)]
+    assert round(cohen_kappa(a, b)["value"], 3) == 0.492  # type: ignore[arg-type]

@@ -40,11 +40,26 @@ def cohen_kappa_from_table(table: Sequence[Sequence[float]]) -> Metric:
 
 def cohen_kappa_from_confusion(confusion: Mapping[Any, Mapping[Any, float]]) -> Metric:
     """Cohen's kappa from a sparse ``{label_a: {label_b: count}}`` confusion dict."""
-    labels = sorted(
-        set(confusion) | {b for row in confusion.values() for b in row}, key=lambda x: str(x)
-    )
-    table = [[confusion.get(a, {}).get(b, 0) for b in labels] for a in labels]
-    return cohen_kappa_from_table(table)
+    n = 0.0
+    diag = 0.0
+    rows: Counter[Any] = Counter()
+    cols: Counter[Any] = Counter()
+    for a, row in confusion.items():
+        for b, v in row.items():
+            n += v
+            rows[a] += v
+            cols[b] += v
+            if a == b:
+                diag += v
+    counts = {"n_items": round(n)}
+    if n <= 0:
+        return undefined("no item rated by both raters", counts)
+    p_o = diag / n
+    p_e = sum(r * cols[c] for c, r in rows.items()) / (n * n)
+    comps = {"p_o": p_o, "p_e": p_e}
+    if p_e >= 1 - 1e-12:
+        return undefined("only one category used: expected agreement is 1", counts, comps)
+    return defined((p_o - p_e) / (1 - p_e), counts, comps)
 
 
 def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> Metric:
