@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from annotations.agreement import (
     CorpusAggregate,
     Span,
+    align_items,
     article_report,
     corpus_report,
     krippendorff_alpha,
@@ -151,8 +152,6 @@ def test_corpus_aggregation_is_exact_and_removable(arts: list[tuple[list[Span], 
     json.dumps(corpus, allow_nan=False)
     # Verdict alpha from summed coincidences == alpha on the concatenated item table.
     table: list[list[str | None]] = [[], [], []]
-    from annotations.agreement import align_items
-
     for art in arts:
         for item in align_items([s for part in art for s in part]):
             for row, r in zip(table, ("a", "b", "c"), strict=True):

@@ -194,3 +194,11 @@ def test_jsonl_errors_carry_line_numbers(line: str, message: str) -> None:
         parse_jsonl([first, "", line])
     assert exc.value.line_no == 3
     assert message in str(exc.value)
+
+
+def test_stats_survive_a_json_round_trip() -> None:
+    spans = [sp("a", 0, 10, "claim", "true"), sp("b", 2, 10, "claim", "false")]
+    spans += [sp("c", 0, 9, "denial", "true"), sp("a", 30, 40, "estimate", "mostly-false")]
+    reports = [article_report(spans, 60, scale=SCALE), article_report(spans[:2], 20, scale=SCALE)]
+    stored = [{"stats": json.loads(json.dumps(r["stats"]))} for r in reports]
+    assert corpus_report(stored, scale=SCALE) == corpus_report(reports, scale=SCALE)
