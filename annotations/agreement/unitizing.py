@@ -246,6 +246,14 @@ def _gap_term(unit_lengths: Hist, gaps: Mapping[int, int]) -> float:
     """``sum_units l^2 sum_{gaps h, l_h >= l} (l_h - l + 1)`` via sorted cumulative sums."""
     if not unit_lengths or not gaps:
         return 0.0
+    if len(unit_lengths) * len(gaps) <= 4096:
+        # Small (per-article) case: a direct double sum beats numpy's per-call overhead.
+        return float(
+            sum(
+                n_u * lu * lu * sum(n_g * (lg - lu + 1) for lg, n_g in gaps.items() if lg >= lu)
+                for lu, n_u in unit_lengths
+            )
+        )
     g = np.array(sorted((x, n) for x, n in gaps.items() if n > 0), dtype=float).reshape(-1, 2)
     u = np.array(unit_lengths, dtype=float).reshape(-1, 2)
     # Suffix sums over gap lengths: G0 = number of gaps >= l, G1 = their total length.
