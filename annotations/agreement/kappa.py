@@ -91,8 +91,11 @@ def fleiss_stats(items: Iterable[Sequence[Hashable]]) -> FleissStats:
         n = len(ratings)
         n_items += 1
         sizes[str(n)] += 1
-        c = Counter(str(r) for r in ratings)
-        totals.update(c)
+        c: dict[str, int] = {}  # plain dict: Counter() is slow to build per item
+        for r in ratings:
+            key = str(r)
+            c[key] = c.get(key, 0) + 1
+            totals[key] += 1
         if n >= 2:
             sum_p += (sum(v * v for v in c.values()) - n) / (n * (n - 1))
     return {

@@ -225,15 +225,17 @@ def confusion_for_pair(
     Tags: every item marked by a or b; the reviewer who did not mark it gives ``"(none)"``.
     Verdicts: items marked by both, each with a verdict.
     """
-    tags: dict[str, Counter[str]] = {}
-    verdicts: dict[str, Counter[str]] = {}
+    tags: dict[str, dict[str, int]] = {}
+    verdicts: dict[str, dict[str, int]] = {}
     for item in items:
         sa, sb = item.get(a), item.get(b)
         if sa is None and sb is None:
             continue
         ta = sa.tag if sa is not None else NONE_LABEL
         tb = sb.tag if sb is not None else NONE_LABEL
-        tags.setdefault(ta, Counter())[tb] += 1
+        row = tags.setdefault(ta, {})
+        row[tb] = row.get(tb, 0) + 1
         if sa is not None and sb is not None and sa.verdict is not None and sb.verdict is not None:
-            verdicts.setdefault(sa.verdict, Counter())[sb.verdict] += 1
-    return ({k: dict(v) for k, v in tags.items()}, {k: dict(v) for k, v in verdicts.items()})
+            row = verdicts.setdefault(sa.verdict, {})
+            row[sb.verdict] = row.get(sb.verdict, 0) + 1
+    return tags, verdicts
