@@ -215,3 +215,50 @@ def test_gap_term_small_and_vectorised_paths_agree(
     big = hist * 60  # repeat to force the numpy path; the sum scales by 60
     if len(big) * len(gaps) > 4096:
         assert math.isclose(unitizing._gap_term(big, gaps), 60 * small, rel_tol=1e-9)
+
+
+raw_spans = st.lists(
+    st.fixed_dictionaries(
+        {
+            "reviewer": st.sampled_from(["a", "b", "c"]),
+            "start": st.integers(-5, 60),
+            "end": st.integers(-5, 60),
+            "tag": st.sampled_from(TAGS),
+            "verdict": st.sampled_from(["false", "mixed", "true", "unrated", None]),
+        }
+    ),
+    max_size=12,
+)
+SCALE = [
+    {"slug": "false", "ordinal": 0, "is_rateable": True},
+    {"slug": "mixed", "ordinal": 1, "is_rateable": True},
+    {"slug": "true", "ordinal": 2, "is_rateable": True},
+    {"slug": "unrated", "ordinal": None, "is_rateable": False},
+]
+
+
+@SETTINGS
+@given(raw_spans, st.one_of(st.none(), st.integers(0, 50)))
+def test_reports_never_raise_and_never_emit_nan(spans: list[dict], text_length: int | None) -> None:
+    report = article_report(spans, text_length, scale=SCALE)
+    corpus = corpus_report([report, report], scale=SCALE)
+    for out in (report, corpus):
+        text = json.dumps(out, allow_nan=False)
+        assert "NaN" not in text and "Infinity" not in text
+
+
+def _all_metrics(obj: object) -> list[dict]:
+    if isinstance(obj, dict):
+        found = [obj] if "undefined_reason" in obj else []
+        return found + [m for v in obj.values() for m in _all_metrics(v)]
+    if isinstance(obj, list):
+        return [m for v in obj for m in _all_metrics(v)]
+    return []
+
+
+@SETTINGS
+@given(raw_spans, st.integers(0, 50))
+def test_every_metric_is_either_a_value_or_a_reason(spans: list[dict], text_length: int) -> None:
+    for metric in _all_metrics(article_report(spans, text_length, scale=SCALE)):
+        assert (metric["value"] is None) == (metric["undefined_reason"] is not None)
+        assert metric["value"] is None or isinstance(metric["value"], float)
