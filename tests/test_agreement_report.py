@@ -173,25 +173,32 @@ def test_jsonl_report_and_notes() -> None:
     _assert_clean(out)
 
 
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("{not json", "invalid JSON"),
-        ("[1, 2]", "expected a JSON object"),
-        ('{"reviewer": "r", "start": 0, "end": 1, "tag": "c"}', "'article'"),
-        ('{"article": "x", "reviewer": "r", "start": true, "end": 1, "tag": "c"}', "integer"),
-        ('{"article": "x", "reviewer": "r", "start": -1, "end": 1, "tag": "c"}', ">= 0"),
-        ('{"article": "x", "reviewer": "r", "start": 5, "end": 5, "tag": "c"}', "greater"),
-        ('{"article": "x", "reviewer": "r", "start": 0, "end": 1, "tag": ""}', "'tag'"),
-        ('{"article": "x", "reviewer": "r", "start": 0, "end": 1, "tag": "c", "verdict": 3}', "verdict"),
-        ('{"article": "b", "reviewer": "r", "start": 0, "end": 9, "tag": "c", "text_length": 3}', "beyond"),
-        ('{"article": "a", "reviewer": "r", "start": 0, "end": 1, "tag": "c", "text_length": 50}', "differs"),
-    ],
-)  # fmt: skip
-def test_jsonl_errors_carry_line_numbers(line: str, message: str) -> None:
-    first = '{"article": "a", "reviewer": "r", "start": 0, "end": 1, "tag": "c", "text_length": 10}'
+BAD_LINES = [
+    ("{not json", "invalid JSON"),
+    ("[1, 2]", "expected a JSON object"),
+    ({"reviewer": "r", "start": 0, "end": 1, "tag": "c"}, "'article'"),
+    ({"article": "x", "reviewer": "r", "start": True, "end": 1, "tag": "c"}, "integer"),
+    ({"article": "x", "reviewer": "r", "start": -1, "end": 1, "tag": "c"}, ">= 0"),
+    ({"article": "x", "reviewer": "r", "start": 5, "end": 5, "tag": "c"}, "greater"),
+    ({"article": "x", "reviewer": "r", "start": 0, "end": 1, "tag": ""}, "'tag'"),
+    ({"article": "x", "reviewer": "r", "start": 0, "end": 1, "tag": "c", "verdict": 3}, "verdict"),
+    (
+        {"article": "b", "reviewer": "r", "start": 0, "end": 9, "tag": "c", "text_length": 3},
+        "beyond",
+    ),
+    (
+        {"article": "a", "reviewer": "r", "start": 0, "end": 1, "tag": "c", "text_length": 50},
+        "differs",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), BAD_LINES)
+def test_jsonl_errors_carry_line_numbers(line: str | dict, message: str) -> None:
+    first = {"article": "a", "reviewer": "r", "start": 0, "end": 1, "tag": "c", "text_length": 10}
+    bad = line if isinstance(line, str) else json.dumps(line)
     with pytest.raises(AgreementInputError) as exc:
-        parse_jsonl([first, "", line])
+        parse_jsonl([json.dumps(first), "", bad])
     assert exc.value.line_no == 3
     assert message in str(exc.value)
 

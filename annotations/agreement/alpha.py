@@ -197,7 +197,7 @@ def _ordered_domain(
 
 
 def _coincidences_dense(codes: np.ndarray, n_values: int) -> np.ndarray:
-    """Dense coincidence matrix from an (m coders x N units) int array of value codes (-1 = missing).
+    """Dense coincidence matrix from an (m coders x N units) array of value codes (-1: missing).
 
     Loops over the m(m-1) ordered coder pairs (m is small) and vectorises over units, so the
     cost is O(m^2 N) time and O(V^2 + N) memory, independent of how many values there are.

@@ -117,7 +117,9 @@ def merge_fleiss_stats(
     sum_p = 0.0
     sizes: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    for s, sign in zip(stats, signs if signs is not None else iter(lambda: 1, None)):
+    parts = list(stats)
+    sign_list = list(signs) if signs is not None else [1] * len(parts)
+    for s, sign in zip(parts, sign_list, strict=True):
         n_items += sign * s["n_items"]
         sum_p += sign * s["sum_p_i"]
         for k, v in s["ratings_per_item"].items():
@@ -133,7 +135,7 @@ def merge_fleiss_stats(
 
 
 def fleiss_kappa_from_stats(stats: FleissStats) -> Metric:
-    """Fleiss' kappa from :class:`FleissStats`; see the module docstring for when it is undefined."""
+    """Fleiss' kappa from :class:`FleissStats` (see the module docstring for undefined cases)."""
     n_items = stats["n_items"]
     counts = {"n_items": n_items}
     if n_items == 0:

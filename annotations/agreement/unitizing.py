@@ -13,7 +13,8 @@ after the last unit; a coder with no ``c`` unit has one gap of length ``L``).
   ``S_i`` are all sections (units and gaps) of coder i, so a unit inside the other coder's gap
   is counted in both ordered pairs (i, j) and (j, i).
 * ``D_e(c) = (2/L) sum_{units g} [ (N_c - 1)/3 (2 l_g^3 - 3 l_g^2 + l_g)
-  + l_g^2 sum_{gaps h, l_h >= l_g} (l_h - l_g + 1) ] / (m L (m L - 1) - sum_{units g} l_g (l_g - 1))``
+  + l_g^2 sum_{gaps h, l_h >= l_g} (l_h - l_g + 1) ]
+  / (m L (m L - 1) - sum_{units g} l_g (l_g - 1))``
   with ``N_c`` the number of ``c`` units of all coders and gaps taken over all coders.
 * ``alpha_U(c) = 1 - D_o(c)/D_e(c)``; overall ``alpha_U = 1 - sum_c D_o(c) / sum_c D_e(c)``.
 
