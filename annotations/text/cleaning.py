@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from difflib import SequenceMatcher
 
 from .normalize import normalize_text
 
@@ -315,6 +316,30 @@ def _pattern_reason(line: str) -> str | None:
     return None
 
 
+# How many leading lines may hold a known headline (a kicker/standfirst can precede it).
+_TITLE_SEARCH_LINES = 3
+# Site names appended to <title>: "Headline | Site", "Headline - Site", "Headline — Site".
+_TITLE_SUFFIX_RE = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,60}$")
+_WORD_RE = re.compile(r"\w+")
+
+
+def _is_title_line(line: str, title: str) -> bool:
+    """True if ``line`` repeats the headline ``title`` (possibly minus a " | Site" suffix)."""
+    lw = _WORD_RE.findall(line.casefold())
+    if not lw:
+        return False
+    for cand in (title, _TITLE_SUFFIX_RE.sub("", title)):
+        tw = _WORD_RE.findall(cand.casefold())
+        if tw and lw == tw:
+            return True
+        # <title> and the on-page <h1> often differ by a word ("Anastassiades'" vs "Michael
+        # Anastassiades'"); near-identical word sequences of headline length are the same line.
+        similar_length = abs(len(lw) - len(tw)) <= max(2, len(tw) // 5)
+        if len(tw) >= 5 and similar_length and SequenceMatcher(None, lw, tw).ratio() >= 0.85:
+            return True
+    return False
+
+
 def _looks_like_title(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > _MAX_TITLE_CHARS or len(s.split()) > _MAX_TITLE_WORDS:
@@ -402,11 +427,20 @@ def detect_language(text: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Main entry point
 # ---------------------------------------------------------------------------------------------
-def clean_text(raw: str, *, detect_title: bool = True) -> CleanedText:
+def clean_text(
+    raw: str,
+    *,
+    detect_title: bool = True,
+    known_title: str | None = None,
+    drop_tweet_attributions: bool = True,
+) -> CleanedText:
     """Clean copy-pasted article text; see the module docstring for the rules.
 
     ``detect_title=False`` skips the "first headline-like line is the title" rule (used after
-    HTML extraction, where the title comes from the page metadata instead).
+    HTML extraction, where the title comes from the page metadata instead). ``known_title`` is
+    a headline from metadata: one of the first lines repeating it is removed as the title.
+    ``drop_tweet_attributions=False`` keeps "— Name (@handle) date" lines: after HTML extraction
+    they close a quoted post that the extractor kept as one block, and name its source.
     """
     lines = normalize_text(raw).split("\n")
     decided: dict[int, str] = {}  # line index -> removal reason
@@ -419,8 +453,18 @@ def clean_text(raw: str, *, detect_title: bool = True) -> CleanedText:
         if reason := _pattern_reason(ln):
             decided[i] = reason
 
-    # 2. Header zone: from the top until the first line that is article text.
-    seen_header = False  # title or byline/date found: captions may follow
+    # 2. A headline known from metadata, repeated in one of the first lines (extractors often
+    #    keep the <h1>, sometimes after a one-line kicker or dateline paragraph).
+    if known_title:
+        content = [i for i, ln in enumerate(lines) if ln.strip() and i not in decided]
+        for i in content[:_TITLE_SEARCH_LINES]:
+            if _is_title_line(lines[i], known_title):
+                title = known_title
+                decided[i] = REASON_TITLE
+                break
+
+    # 3. Header zone: from the top until the first line that is article text.
+    seen_header = title is not None  # title or byline/date found: captions may follow
     for i, ln in enumerate(lines):
         if i in decided or not ln.strip():
             continue
@@ -446,7 +490,7 @@ def clean_text(raw: str, *, detect_title: bool = True) -> CleanedText:
             continue
         break
 
-    # 3. Ticker items and tweet attributions, anywhere.
+    # 4. Ticker items and tweet attributions, anywhere.
     for i, ln in enumerate(lines):
         if i in decided:
             continue
@@ -455,10 +499,10 @@ def clean_text(raw: str, *, detect_title: bool = True) -> CleanedText:
             decided[i] = REASON_TICKER
             if i + 1 < len(lines) and lines[i + 1].strip() and i + 1 not in decided:
                 decided[i + 1] = REASON_TICKER
-        elif _TWEET_ATTRIBUTION_RE.fullmatch(s):
+        elif drop_tweet_attributions and _TWEET_ATTRIBUTION_RE.fullmatch(s):
             decided[i] = REASON_TWEET
 
-    # 4. Trailing sidebar block ("News Feed", "Most popular", ...) to the end of the text.
+    # 5. Trailing sidebar block ("News Feed", "Most popular", ...) to the end of the text.
     start = _trailing_sidebar_start(lines, decided)
     if start is not None:
         reason = _sidebar_reason(lines[start].strip())
