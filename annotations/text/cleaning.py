@@ -112,6 +112,19 @@ BOILERPLATE_PATTERNS: list[tuple[str, str]] = [
         ),
         REASON_NEWSLETTER,
     ),
+    # Sign-up pitches in prose form ("Get the day's top headlines delivered to your inbox by
+    # subscribing to our newsletter."): a short line naming both a newsletter/inbox and the act
+    # of subscribing. Lines with quotation marks are excluded so a quoted sentence survives.
+    (
+        r"(?!.*[\"“”«»„])(?=.*\b(newsletters?|inbox)\b)(?=.*\b(subscrib\w*|sign(ing)? up)\b).{1,250}",
+        REASON_NEWSLETTER,
+    ),
+    # Social-media follow prompts at the end of articles ("Follow Newsbeat on Instagram, ...").
+    (
+        r"(?!.*[\"“”«»„])follow (us|him|her|them|[^\W\d_][\w.&' -]{0,40}) on "
+        r"(twitter|x|facebook|instagram|youtube|tiktok|telegram|linkedin)\b.{0,120}",
+        "social-media follow prompt",
+    ),
     # Membership/donation appeals (Kyiv Independent style banners and end-of-article asks).
     (
         (
