@@ -60,6 +60,8 @@ class CleanedText:
 # Reasons (shared constants so tests and the admin UI can rely on them)
 # ---------------------------------------------------------------------------------------------
 REASON_TITLE = "title (moved to metadata)"
+REASON_PAGE_HEADER = "page header above the headline (site tagline/section)"
+REASON_RELATED = "link to another article"
 REASON_BYLINE = "byline/date line (moved to metadata)"
 REASON_CAPTION = "image caption/credit below the headline"
 REASON_TICKER = "breaking-news ticker item (another story)"
@@ -79,14 +81,22 @@ def _sidebar_reason(heading: str) -> str:
 _Q = "['’]"  # straight or curly apostrophe, as copy-paste gives either
 BOILERPLATE_PATTERNS: list[tuple[str, str]] = [
     # Accessibility/navigation links that copy-paste picks up at the top of a page.
-    (r"skip to (main )?(content|navigation|main menu)", "navigation link"),
+    (
+        (
+            r"skip to (main )?(content|navigation|main menu)"
+            r"|перейти до (основного )?(змісту|контенту|вмісту)"
+        ),
+        "navigation link",
+    ),
     (r"(main )?menu|close|search|back to top|toggle navigation", "navigation link"),
     # CMS controls visible to logged-in editors ("Edit post" on WordPress/Ghost).
     (r"edit (this )?(post|article|page)", "CMS editing link"),
     # Ad slots leave their label behind as a line of its own.
     (
         (
-            r"advertisement|advertising|ad|sponsored( content)?|story continues below( advertisement)?"
+            r"(advertisement|advertising|ad|sponsored( content)?)"
+            r"(\s*[·•|–-]\s*(scroll to continue( with content)?|story continues below))?"
+            r"|story continues below( advertisement)?"
             r"|scroll to continue( with content)?|реклама|광고"
         ),
         "advertisement marker",
@@ -121,8 +131,10 @@ BOILERPLATE_PATTERNS: list[tuple[str, str]] = [
     ),
     # Social-media follow prompts at the end of articles ("Follow Newsbeat on Instagram, ...").
     (
-        r"(?!.*[\"“”«»„])follow (us|him|her|them|[^\W\d_][\w.&' -]{0,40}) on "
-        r"(twitter|x|facebook|instagram|youtube|tiktok|telegram|linkedin)\b.{0,120}",
+        (
+            r"(?!.*[\"“”«»„])follow (us|him|her|them|[^\W\d_][\w.&' -]{0,40}) on "
+            r"(twitter|x|facebook|instagram|youtube|tiktok|telegram|linkedin)\b.{0,120}"
+        ),
         "social-media follow prompt",
     ),
     # Membership/donation appeals (Kyiv Independent style banners and end-of-article asks).
@@ -148,13 +160,18 @@ BOILERPLATE_PATTERNS: list[tuple[str, str]] = [
         ),
         "cookie banner",
     ),
+    # Relative timestamps ("Updated 2 hours ago") carry no date we could store.
+    (
+        r"(updated|published|posted)?\s*(\d+|an?|one) (second|minute|hour|day|week)s? ago",
+        "relative timestamp",
+    ),
     # "Read more:"-style interjections linking to other stories (one line each).
     (
         (
             r"(read more|read also|also read|see also|related|more|watch|listen)\s*:\s*.{1,200}"
             r"|read more|читайте також\s*:?.{0,200}|читайте також"
         ),
-        "link to another article",
+        REASON_RELATED,
     ),
     # Share buttons.
     (
@@ -220,7 +237,11 @@ _DATE = (
     rf"|\d{{1,2}}\s+(?:{_EN_MONTH}|{_UK_MONTH}),?\s+\d{{4}}(?:\s*р\.)?"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}\.\d{{2}}\.\d{{2}}\.?)"
 )
-_TIME = r"(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,5}\b)?)"
+# "3:07 PM", "11:42 AM GMT+3", "15:07 (EEST)"
+_TIME = (
+    r"(?:\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s+\(?[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?\)?)?)"
+)
 _DATE_RE = re.compile(_DATE, re.IGNORECASE)
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?:\s*([ap])\.?m\.?)?", re.IGNORECASE)
 _READ_TIME = r"(?:\d+\s+min(?:ute)?s?\s+read)"
@@ -246,6 +267,8 @@ _DATE_LINE_RE = re.compile(
     rf"(?P<rest>\s.*)?",
     re.IGNORECASE,
 )
+# 2-4 words of letters only: the shape of a bare author name.
+_BARE_NAME_RE = re.compile(r"[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,3}")
 _NAME_LOWER_OK = {"and", "de", "van", "von", "der", "da", "di", "la", "le", "bin", "al"}
 
 
@@ -310,6 +333,12 @@ _CAPTION_CREDIT_RE = re.compile(
 # "BREAKING: <headline>" lines are a ticker for another story; its one-line summary follows
 # immediately (no blank line between them, unlike the article's paragraphs).
 _TICKER_RE = re.compile(r"(?:BREAKING|BREAKING NEWS|JUST IN|LIVE|DEVELOPING)\s*:\s*\S.*")
+# "Read more:" / "Related:" with nothing after the colon: a list of links follows.
+_RELATED_LIST_RE = re.compile(
+    r"(read more|read also|also read|see also|related( articles| stories)?|more on this"
+    r"|читайте також)\s*:",
+    re.IGNORECASE,
+)
 # "— Name (@handle) April 28, 2025": the attribution line an embedded tweet leaves behind.
 _TWEET_ATTRIBUTION_RE = re.compile(
     rf"[—–-]\s*.{{1,120}}\(@\w{{1,30}}\)\s*{_DATE}\s*", re.IGNORECASE
@@ -382,6 +411,15 @@ def _match_byline_date(line: str) -> tuple[str | None, date | datetime | None] |
     if m and _is_name(m.group("author")):
         return m.group("author").strip(), None
     return None
+
+
+def _is_bare_byline(line: str, next_line: str) -> bool:
+    """A name alone on a line ("Olena Kovalenko"), directly followed by a date line."""
+    s = line.strip()
+    if not _BARE_NAME_RE.fullmatch(s) or not _is_name(s):
+        return False
+    meta = _match_byline_date(next_line)
+    return meta is not None and meta[0] is None and meta[1] is not None
 
 
 def _trailing_sidebar_start(lines: list[str], decided: dict[int, str]) -> int | None:
@@ -478,15 +516,28 @@ def clean_text(
 
     # 3. Header zone: from the top until the first line that is article text.
     seen_header = title is not None  # title or byline/date found: captions may follow
+    seen_meta = False  # a byline/date line was found: the headline is above it
+    title_idx: int | None = None
     for i, ln in enumerate(lines):
         if i in decided or not ln.strip():
             continue
-        if detect_title and title is None and not seen_header and _looks_like_title(ln):
-            nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
+        nxt = next((x for x in lines[i + 1 :] if x.strip()), "")
+        if _is_bare_byline(ln, nxt):
+            byline = byline or ln.strip()
+            decided[i] = REASON_BYLINE
+            seen_header = seen_meta = True
+            continue
+        if detect_title and not seen_meta and _looks_like_title(ln) and not _match_byline_date(ln):
             # A headline is followed by a blank line / byline / date - not glued to prose.
             glued = i + 1 < len(lines) and lines[i + 1].strip() and not _match_byline_date(nxt)
-            if not glued:
-                title = ln.strip()
+            # A second candidate replaces the first only when a byline/date line follows it.
+            replaces = title_idx is not None and _match_byline_date(nxt) is not None
+            if not glued and (title is None or replaces):
+                if title_idx is not None:
+                    # Two headline-like lines before the byline: the one nearest the byline is
+                    # the headline, the earlier one is page header (site tagline, section name).
+                    decided[title_idx] = REASON_PAGE_HEADER
+                title, title_idx = ln.strip(), i
                 decided[i] = REASON_TITLE
                 seen_header = True
                 continue
@@ -496,19 +547,26 @@ def clean_text(
             byline = byline or author
             published = published or when
             decided[i] = REASON_BYLINE
-            seen_header = True
+            seen_header = seen_meta = True
             continue
         if seen_header and _CAPTION_CREDIT_RE.search(ln.strip()):
             decided[i] = REASON_CAPTION
             continue
         break
 
-    # 4. Ticker items and tweet attributions, anywhere.
+    # 4. Ticker items, "Read more:" lists and tweet attributions, anywhere.
     for i, ln in enumerate(lines):
         if i in decided:
             continue
         s = ln.strip()
-        if _TICKER_RE.fullmatch(s):
+        if _RELATED_LIST_RE.fullmatch(s):
+            # "Read more:" alone introduces a list of headlines that runs to the next blank line.
+            decided[i] = REASON_RELATED
+            j = i + 1
+            while j < len(lines) and lines[j].strip():
+                decided.setdefault(j, REASON_RELATED)
+                j += 1
+        elif _TICKER_RE.fullmatch(s):
             decided[i] = REASON_TICKER
             if i + 1 < len(lines) and lines[i + 1].strip() and i + 1 not in decided:
                 decided[i + 1] = REASON_TICKER
