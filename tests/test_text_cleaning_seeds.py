@@ -72,7 +72,7 @@ CASES = {
             "China has refused to comment",
             "Despite North Korea's pariah status",
             "But in a press briefing",
-            '"The Chinese government\'s position',
+            "\"The Chinese government's position",
             "Earlier on April 28, North Korea confirmed",
             "Russia confirmed it on April 26",
             "In a statement reported by the state-run KCNA",

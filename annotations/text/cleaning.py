@@ -123,10 +123,14 @@ BOILERPLATE_PATTERNS: list[tuple[str, str]] = [
         REASON_NEWSLETTER,
     ),
     # Sign-up pitches in prose form ("Get the day's top headlines delivered to your inbox by
-    # subscribing to our newsletter."): a short line naming both a newsletter/inbox and the act
-    # of subscribing. Lines with quotation marks are excluded so a quoted sentence survives.
+    # subscribing to our newsletter."): a short line that starts with an imperative (Subscribe,
+    # Get, Sign up, ...) and names a newsletter or inbox. Lines with quotation marks are
+    # excluded so a quoted sentence survives; reporting about subscribers does not start so.
     (
-        r"(?!.*[\"“”«»„])(?=.*\b(newsletters?|inbox)\b)(?=.*\b(subscrib\w*|sign(ing)? up)\b).{1,250}",
+        (
+            r"(?!.*[\"“”«»„])(subscribe|sign up|get|receive|join|want|don't miss)\b"
+            r"(?=.*\b(newsletters?|inbox)\b).{1,250}"
+        ),
         REASON_NEWSLETTER,
     ),
     # Social-media follow prompts at the end of articles ("Follow Newsbeat on Instagram, ...").
