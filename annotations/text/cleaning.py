@@ -88,7 +88,7 @@ BOILERPLATE_PATTERNS: list[tuple[str, str]] = [
         ),
         "navigation link",
     ),
-    (r"(main )?menu|close|search|back to top|toggle navigation", "navigation link"),
+    (r"home|(main )?menu|close|search|back to top|toggle navigation", "navigation link"),
     # CMS controls visible to logged-in editors ("Edit post" on WordPress/Ghost).
     (r"edit (this )?(post|article|page)", "CMS editing link"),
     # Ad slots leave their label behind as a line of its own.
