@@ -101,3 +101,27 @@ def test_parse_date(text, expected):
 def test_pattern_table_is_documented_and_ordered():
     assert all(isinstance(p, str) and reason for p, reason in BOILERPLATE_PATTERNS)
     assert BOILERPLATE_PATTERNS[0][1] == "navigation link"
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "Remember New Jersey’s epic quest to find a state slogan?",  # question opening a body
+        "BAAR, SWITZERLAND",  # dateline
+        "Staff Reports",
+        "CLICK FOR FULL STATE SWIM RESULTS",
+        "Chelsea have this morning paid the £71.6million fee to the Spanish league this morning "
+        "to secure the world record signing of Athletic Bilbao keeper Kepa Arrizabalaga",
+    ],
+)
+def test_first_body_line_without_byline_is_not_taken_as_title(first_line):
+    c = clean_text(f"{first_line}\n\n{BODY}")
+    assert c.title is None
+    assert c.text.startswith(first_line)
+
+
+def test_headline_above_byline_may_end_with_question_mark():
+    c = clean_text(f"Will the ceasefire hold?\n\nBy Anna Smith\n\n{BODY}")
+    assert c.title == "Will the ceasefire hold?"
+    assert c.byline == "Anna Smith"
+    assert c.text == BODY

@@ -350,6 +350,7 @@ _TWEET_ATTRIBUTION_RE = re.compile(
 # A line that reads as a headline: no sentence-final full stop, not too long.
 _MAX_TITLE_CHARS = 250
 _MAX_TITLE_WORDS = 30
+_MAX_WEAK_TITLE_WORDS = 20
 
 
 def _pattern_reason(line: str) -> str | None:
@@ -386,14 +387,49 @@ def _is_title_line(line: str, title: str) -> bool:
     return False
 
 
-def _looks_like_title(line: str) -> bool:
+def _looks_like_title(line: str, *, before_byline: bool) -> bool:
+    """Headline shape. ``before_byline``: a byline/date line follows (strong evidence).
+
+    Without that evidence the first line of pasted text is often the first *paragraph* of an
+    article body (a question, a dateline, a section label), so the weak case is much stricter:
+    4-20 words (or <= 60 chars for unspaced scripts), no sentence-final or closing punctuation,
+    not ALL CAPS, no URL or hashtag.
+    """
     s = line.strip()
     if not s or len(s) > _MAX_TITLE_CHARS or len(s.split()) > _MAX_TITLE_WORDS:
         return False
-    if s.endswith((".", ",", ";", ":", "…")):
+    if s.endswith((".", ",", ";", ":", "…", "。")):
         return False
     first = s.lstrip("'\"‘“«„")[:1]
-    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
+    if not (first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())):
+        return False
+    if before_byline:
+        return True
+    n_words = len(s.split())
+    spaced_ok = 4 <= n_words <= _MAX_WEAK_TITLE_WORDS
+    unspaced_ok = n_words <= 2 and len(s) <= 60 and not s.isascii()
+    return (
+        (spaced_ok or unspaced_ok)
+        and not s.endswith(("?", "!", ")", "”", '"', "»", "？", "！"))
+        and not s.isupper()
+        and not re.search(r"https?://|www\.|#\w", s)
+    )
+
+
+def _is_page_header(line: str, rest: list[str]) -> bool:
+    """A short label ("World | Asia") directly above a headline that a byline/date follows."""
+    s = line.strip()
+    if len(s.split()) > 8 or s.endswith((".", "?", "!", ":")):
+        return False
+    following = [x for x in rest if x.strip()][:2]
+    if len(following) < 2:
+        return False
+    headline, after = following
+    return (
+        _match_byline_date(after) is not None
+        and _looks_like_title(headline, before_byline=True)
+        and not _match_byline_date(headline)
+    )
 
 
 def _match_byline_date(line: str) -> tuple[str | None, date | datetime | None] | None:
@@ -531,7 +567,13 @@ def clean_text(
             decided[i] = REASON_BYLINE
             seen_header = seen_meta = True
             continue
-        if detect_title and not seen_meta and _looks_like_title(ln) and not _match_byline_date(ln):
+        before_byline = _match_byline_date(nxt) is not None
+        if (
+            detect_title
+            and not seen_meta
+            and _looks_like_title(ln, before_byline=before_byline)
+            and not _match_byline_date(ln)
+        ):
             # A headline is followed by a blank line / byline / date - not glued to prose.
             glued = i + 1 < len(lines) and lines[i + 1].strip() and not _match_byline_date(nxt)
             # A second candidate replaces the first only when a byline/date line follows it.
@@ -555,6 +597,9 @@ def clean_text(
             continue
         if seen_header and _CAPTION_CREDIT_RE.search(ln.strip()):
             decided[i] = REASON_CAPTION
+            continue
+        if detect_title and title is None and _is_page_header(ln, lines[i + 1 :]):
+            decided[i] = REASON_PAGE_HEADER
             continue
         break
 
