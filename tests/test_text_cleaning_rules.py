@@ -110,8 +110,10 @@ def test_pattern_table_is_documented_and_ordered():
         "BAAR, SWITZERLAND",  # dateline
         "Staff Reports",
         "CLICK FOR FULL STATE SWIM RESULTS",
-        "Chelsea have this morning paid the £71.6million fee to the Spanish league this morning "
-        "to secure the world record signing of Athletic Bilbao keeper Kepa Arrizabalaga",
+        (
+            "Chelsea have this morning paid the £71.6million fee to the Spanish league this morning "
+            "to secure the world record signing of Athletic Bilbao keeper Kepa Arrizabalaga"
+        ),
     ],
 )
 def test_first_body_line_without_byline_is_not_taken_as_title(first_line):

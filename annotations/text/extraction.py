@@ -37,7 +37,11 @@ _WORD_RE = re.compile(r"\w+")
 
 @dataclass
 class ExtractedArticle(CleanedText):
-    """A cleaned article extracted from HTML, with its canonical URL if the page gives one."""
+    """A cleaned article extracted from HTML, with its canonical URL if the page gives one.
+
+    ``removed[].line_no`` counts lines of the extracted text (trafilatura's blocks separated by
+    blank lines), not of the HTML source.
+    """
 
     url: str | None = None
 
@@ -66,6 +70,13 @@ def _extract(html: str, url: str | None, *, favor_precision: bool) -> dict | Non
 
 def _words(text: str) -> list[str]:
     return _WORD_RE.findall(text.casefold())
+
+
+def _primary_language(tag: str | None) -> str | None:
+    """ "en-US" → "en"; None/empty stays None."""
+    if not tag:
+        return None
+    return tag.split("-")[0].split("_")[0].strip().lower() or None
 
 
 def _parse_meta_date(value: str | None) -> date | datetime | None:
@@ -108,6 +119,6 @@ def extract_html(raw: str | bytes, *, url: str | None = None) -> ExtractedArticl
         byline=(best["author"] or "").strip() or cleaned.byline,
         published=_parse_meta_date(best["date"]) or cleaned.published,
         removed=cleaned.removed,
-        language=best["language"] or detect_language(cleaned.text),
+        language=_primary_language(best["language"]) or detect_language(cleaned.text),
         url=best["url"] or url,
     )
