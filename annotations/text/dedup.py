@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-from datasketch import MinHash
-
 from .normalize import normalize_text
 
 __all__ = [
@@ -51,6 +49,8 @@ def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
 
 def signature(text: str) -> list[int]:
     """Return the MinHash signature (``NUM_PERM`` ints, JSON-serialisable) of ``text``."""
+    from datasketch import MinHash  # lazy: importing datasketch takes ~0.5 s
+
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
     for sh in shingles(text):
         mh.update(sh.encode("utf-8"))
