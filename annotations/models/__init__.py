@@ -1,0 +1,36 @@
+"""Data model. One module per concern; import models from here."""
+
+from __future__ import annotations
+
+from .agreement import AgreementReport
+from .articles import Article, ArticleRevision, ArticleStatus
+from .audit import AuditEvent, Via
+from .imports import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobKind, JobStatus
+from .review import AnchorStatus, Annotation, AnnotationState, Assignment, AssignmentStatus, Tag
+from .scales import VerdictLabel, VerdictScale
+from .tokens import ApiToken
+
+__all__ = [
+    "AgreementReport",
+    "AnchorStatus",
+    "Annotation",
+    "AnnotationState",
+    "ApiToken",
+    "Article",
+    "ArticleRevision",
+    "ArticleStatus",
+    "Assignment",
+    "AssignmentStatus",
+    "AuditEvent",
+    "Feed",
+    "FeedEntry",
+    "ImportItem",
+    "ImportJob",
+    "ItemStatus",
+    "JobKind",
+    "JobStatus",
+    "Tag",
+    "VerdictLabel",
+    "VerdictScale",
+    "Via",
+]

@@ -1,0 +1,351 @@
+"""Annotating: creating, editing, deleting spans and submitting an article.
+
+The web UI and the REST API both call these functions, so the rules live here once:
+offsets are Unicode code points of ``article.text``; the quote must equal the text at those
+offsets; tag and verdict must belong to the article's scale; a submitted article is
+read-only for its reviewer; every write bumps ``version`` (optimistic locking) and is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from annotations import roles
+from annotations.models import (
+    Annotation,
+    AnnotationState,
+    Article,
+    ArticleStatus,
+    Assignment,
+    AssignmentStatus,
+    Tag,
+    VerdictLabel,
+    Via,
+)
+from annotations.models.review import AnnotationKind
+from annotations.services.audit import record
+
+CONTEXT_CHARS = 32
+MAX_EVIDENCE_URLS = 20
+MAX_NOTE_CHARS = 10_000
+MAX_CLAIMANT_CHARS = 300
+EDITABLE_FIELDS = ("start", "end", "quote", "tag", "verdict", "claimant", "note", "evidence_urls")
+
+
+class AnnotationError(ValueError):
+    """The request is wrong; ``field`` names what, the message says why."""
+
+    def __init__(self, message: str, *, field: str = "non_field_errors") -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class NotAllowed(PermissionError):
+    """The user may see the object but not change it this way."""
+
+
+class StaleVersion(Exception):
+    """Someone else changed the annotation since the client read it."""
+
+    def __init__(self, current: Annotation) -> None:
+        super().__init__(
+            f"Annotation {current.pk} was changed elsewhere (now version {current.version}); "
+            "reload it and apply your change again."
+        )
+        self.current = current
+
+
+def snapshot(annotation: Annotation) -> dict[str, Any]:
+    """The audited view of an annotation (before/after in the history)."""
+    return {
+        "start": annotation.start,
+        "end": annotation.end,
+        "quote": annotation.quote,
+        "tag": annotation.tag,
+        "verdict": annotation.verdict.slug if annotation.verdict_id else None,
+        "claimant": annotation.claimant,
+        "note": annotation.note,
+        "evidence_urls": list(annotation.evidence_urls),
+        "state": annotation.state,
+        "version": annotation.version,
+        "deleted": annotation.deleted_at is not None,
+    }
+
+
+def check_span(text: str, start: Any, end: Any, quote: Any) -> tuple[int, int, str]:
+    """Validate offsets (code points, half-open) and that the quote is the text there."""
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise AnnotationError(f"{name} must be a whole number.", field=name)
+    if not isinstance(quote, str) or not quote:
+        raise AnnotationError("quote must be the selected text.", field="quote")
+    if start < 0:
+        raise AnnotationError("start must not be negative.", field="start")
+    if end <= start:
+        raise AnnotationError("end must be greater than start (empty span).", field="end")
+    if end > len(text):
+        raise AnnotationError(
+            f"end={end} is past the end of the text ({len(text)} characters).", field="end"
+        )
+    actual = text[start:end]
+    if actual != quote:
+        raise AnnotationError(
+            f"quote does not match the text at [{start}:{end}]: the text there is "
+            f"{actual[:80]!r}. Offsets count Unicode code points of the article text.",
+            field="quote",
+        )
+    return start, end, quote
+
+
+def _clean_evidence(urls: Any) -> list[str]:
+    if urls is None:
+        return []
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise AnnotationError("evidence_urls must be a list of URLs.", field="evidence_urls")
+    cleaned = [u.strip() for u in urls if u.strip()]
+    if len(cleaned) > MAX_EVIDENCE_URLS:
+        raise AnnotationError(f"At most {MAX_EVIDENCE_URLS} evidence URLs.", field="evidence_urls")
+    for url in cleaned:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
+            raise AnnotationError(f"{url[:100]!r} is not an http(s) URL.", field="evidence_urls")
+    return cleaned
+
+
+def _clean_text_field(value: Any, field: str, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise AnnotationError(f"{field} must be text.", field=field)
+    if len(value) > limit:
+        raise AnnotationError(f"{field} is too long (at most {limit} characters).", field=field)
+    return value.strip() if field == "claimant" else value
+
+
+def _clean_tag(tag: Any) -> str:
+    if tag not in Tag.values:
+        raise AnnotationError(
+            f"tag must be one of {', '.join(Tag.values)} (got {tag!r}).", field="tag"
+        )
+    return tag
+
+
+def _clean_verdict(article: Article, verdict: Any) -> VerdictLabel | None:
+    if verdict in (None, ""):
+        return None
+    if not isinstance(verdict, str):
+        raise AnnotationError("verdict must be a label slug.", field="verdict")
+    label = VerdictLabel.objects.filter(scale_id=article.verdict_scale_id, slug=verdict).first()
+    if label is None:
+        slugs = VerdictLabel.objects.filter(scale_id=article.verdict_scale_id).values_list(
+            "slug", flat=True
+        )
+        raise AnnotationError(
+            f"verdict {verdict!r} is not on this article's scale; use one of: {', '.join(slugs)}.",
+            field="verdict",
+        )
+    return label
+
+
+def _require_reviewer(user: Any) -> None:
+    if not roles.is_reviewer(user):
+        raise NotAllowed("Only reviewers can annotate.")
+
+
+def _open_assignment(user: Any, article: Article) -> Assignment:
+    """The reviewer's task on this article, started on first use; refuses if submitted."""
+    assignment, _ = Assignment.objects.get_or_create(article=article, reviewer=user)
+    if assignment.status == AssignmentStatus.SUBMITTED:
+        raise NotAllowed("You submitted this article; your annotations are read-only now.")
+    if not assignment.active:
+        raise NotAllowed("You were unassigned from this article.")
+    return assignment
+
+
+def _mark_in_progress(assignment: Assignment, article: Article) -> None:
+    if assignment.status == AssignmentStatus.NEW:
+        assignment.status = AssignmentStatus.IN_PROGRESS
+        assignment.save(update_fields=["status", "updated_at"])
+    if article.status == ArticleStatus.NEW:
+        Article.objects.filter(pk=article.pk, status=ArticleStatus.NEW).update(
+            status=ArticleStatus.IN_REVIEW
+        )
+
+
+@transaction.atomic
+def create_annotation(
+    *,
+    user: Any,
+    article: Article,
+    start: Any,
+    end: Any,
+    quote: Any,
+    tag: Any,
+    verdict: Any = None,
+    claimant: Any = "",
+    note: Any = "",
+    evidence_urls: Any = None,
+    via: Via | str = Via.UI,
+) -> Annotation:
+    """Store a reviewer's span. Raises AnnotationError (bad input) or NotAllowed."""
+    _require_reviewer(user)
+    text = article.text
+    start, end, quote = check_span(text, start, end, quote)
+    annotation = Annotation(
+        article=article,
+        reviewer=user,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+        tag=_clean_tag(tag),
+        verdict=_clean_verdict(article, verdict),
+        claimant=_clean_text_field(claimant, "claimant", MAX_CLAIMANT_CHARS),
+        note=_clean_text_field(note, "note", MAX_NOTE_CHARS),
+        evidence_urls=_clean_evidence(evidence_urls),
+    )
+    assignment = _open_assignment(user, article)
+    annotation.save()
+    _mark_in_progress(assignment, article)
+    record(
+        actor=user,
+        via=via,
+        action="annotation.create",
+        obj=annotation,
+        article_id=article.pk,
+        after=snapshot(annotation),
+    )
+    return annotation
+
+
+def _lock_for_change(user: Any, annotation: Annotation, expected_version: int | None) -> Annotation:
+    current = Annotation.objects.select_for_update().select_related("article").get(pk=annotation.pk)
+    if current.deleted_at is not None:
+        raise AnnotationError("This annotation was deleted.", field="non_field_errors")
+    if current.kind != AnnotationKind.REVIEW or current.reviewer_id != user.pk:
+        raise NotAllowed("You can change only your own annotations.")
+    if expected_version is not None and expected_version != current.version:
+        raise StaleVersion(current)
+    _open_assignment(user, current.article)
+    return current
+
+
+@transaction.atomic
+def update_annotation(
+    *,
+    user: Any,
+    annotation: Annotation,
+    changes: Mapping[str, Any],
+    expected_version: int | None = None,
+    via: Via | str = Via.UI,
+) -> Annotation:
+    """Apply a partial change. Offsets change only as a set: start, end and quote together."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise AnnotationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    current = _lock_for_change(user, annotation, expected_version)
+    before = snapshot(current)
+    fields: list[str] = []
+    span_keys = {"start", "end", "quote"} & set(changes)
+    if span_keys:
+        if span_keys != {"start", "end", "quote"}:
+            raise AnnotationError("Change start, end and quote together.", field="quote")
+        text = current.article.text
+        start, end, quote = check_span(text, changes["start"], changes["end"], changes["quote"])
+        current.start, current.end, current.quote = start, end, quote
+        current.prefix = text[max(0, start - CONTEXT_CHARS) : start]
+        current.suffix = text[end : end + CONTEXT_CHARS]
+        fields += ["start", "end", "quote", "prefix", "suffix"]
+    if "tag" in changes:
+        current.tag = _clean_tag(changes["tag"])
+        fields.append("tag")
+    if "verdict" in changes:
+        current.verdict = _clean_verdict(current.article, changes["verdict"])
+        fields.append("verdict")
+    if "claimant" in changes:
+        current.claimant = _clean_text_field(changes["claimant"], "claimant", MAX_CLAIMANT_CHARS)
+        fields.append("claimant")
+    if "note" in changes:
+        current.note = _clean_text_field(changes["note"], "note", MAX_NOTE_CHARS)
+        fields.append("note")
+    if "evidence_urls" in changes:
+        current.evidence_urls = _clean_evidence(changes["evidence_urls"])
+        fields.append("evidence_urls")
+    if not fields:
+        return current
+    current.version += 1
+    current.save(update_fields=[*fields, "version", "updated_at"])
+    record(
+        actor=user,
+        via=via,
+        action="annotation.update",
+        obj=current,
+        article_id=current.article_id,
+        before=before,
+        after=snapshot(current),
+    )
+    return current
+
+
+@transaction.atomic
+def delete_annotation(
+    *,
+    user: Any,
+    annotation: Annotation,
+    expected_version: int | None = None,
+    via: Via | str = Via.UI,
+) -> Annotation:
+    """Soft delete: the row stays as a tombstone for history and for sync clients."""
+    current = _lock_for_change(user, annotation, expected_version)
+    before = snapshot(current)
+    current.deleted_at = timezone.now()
+    current.version += 1
+    current.save(update_fields=["deleted_at", "version", "updated_at"])
+    record(
+        actor=user,
+        via=via,
+        action="annotation.delete",
+        obj=current,
+        article_id=current.article_id,
+        before=before,
+        after=snapshot(current),
+    )
+    return current
+
+
+@transaction.atomic
+def submit_article(*, user: Any, article: Article, via: Via | str = Via.UI) -> Assignment:
+    """Hand in a reviewer's work on an article: their annotations become read-only."""
+    _require_reviewer(user)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    assignment = _open_assignment(user, article)
+    assignment.status = AssignmentStatus.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["status", "submitted_at", "updated_at"])
+    count = (
+        Annotation.objects.alive()
+        .filter(article=article, reviewer=user, kind=AnnotationKind.REVIEW)
+        .update(state=AnnotationState.SUBMITTED)
+    )
+    pending = Assignment.objects.filter(article=article, active=True).exclude(
+        status=AssignmentStatus.SUBMITTED
+    )
+    if article.status in (ArticleStatus.NEW, ArticleStatus.IN_REVIEW) and not pending.exists():
+        article.status = ArticleStatus.REVIEWED
+        article.save(update_fields=["status", "updated_at"])
+    record(
+        actor=user,
+        via=via,
+        action="assignment.submit",
+        obj=assignment,
+        article_id=article.pk,
+        after={"status": assignment.status, "annotations": count},
+    )
+    return assignment

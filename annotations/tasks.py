@@ -1,0 +1,17 @@
+"""Celery tasks: thin, take primitive ids, call one service, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from annotations.services import imports
+
+
+@shared_task(acks_late=True)
+def run_import_job(job_id: int) -> None:
+    imports.run_import_job(job_id=job_id)
+
+
+@shared_task
+def requeue_stale_jobs() -> list[int]:
+    return imports.requeue_stale_jobs()

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from annotations.web import views
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("healthz", views.healthz, name="healthz"),
+]
