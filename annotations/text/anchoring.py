@@ -10,8 +10,11 @@ Algorithm, per anchor (the first step that succeeds wins):
 
 0. **Diff map** (once per revision, in ``reanchor_all``). The common suffix and then the common
    prefix of the two texts are trimmed (suffix first, so that text inserted just before a span
-   never shifts it); the middle is diffed line by line with ``difflib.SequenceMatcher`` and
-   each changed run of lines is diffed again by word tokens. The equal blocks give, for any old
+   never shifts it); the middle is diffed by paragraphs (compared with whitespace collapsed, so
+   a reflowed paragraph still pairs with its old self, word by word) with
+   ``difflib.SequenceMatcher``, and each changed run of paragraphs is diffed again by word
+   tokens (skipped above 5,000 tokens, where only interpolation is used). The equal blocks
+   give, for any old
    offset, an *expected* new offset (interpolated inside changed regions). A span is *carried*
    by the diff when one equal block covers the span and all of its stored prefix or suffix.
 1. **exact** — the quote is still at the same offsets, the diff does not say the text before it
@@ -22,8 +25,9 @@ Algorithm, per anchor (the first step that succeeds wins):
    occurrence of the quote (``str.find``) is scored ``0.6 * context + 0.4 * position``:
    *context* is the mean of the prefix and suffix side scores; a side score is
    ``0.5 * Indel similarity + 0.5 * (length of the common run next to the quote / length)``
-   between the stored context and the same number of code points (at least 32) beside the
-   occurrence, so "start/end of document" is part of the context; *position* is
+   between the stored context and as many code points beside the occurrence; a stored context
+   shorter than 32 (the span was at the start or end of the document) is scaled down by the
+   room the occurrence has, so "start/end of document" is part of the context; *position* is
    ``1 / (1 + distance / 64)`` from the expected offset. The best occurrence is accepted if
    its context is >= 0.5, or it is the only occurrence and the quote has >= 20 code points;
    status ``exact`` if it is at the old offsets, else ``moved``. Score 1.0 when carried or
@@ -32,8 +36,10 @@ Algorithm, per anchor (the first step that succeeds wins):
    step 4, where it will usually come back ``fuzzy`` and so be queued for review.
 3. **whitespace-normalised search** — both the quote and the new text are searched with every
    whitespace run (line breaks, tabs, no-break and double spaces) collapsed to one space, and
-   the match is mapped back to real offsets. Status ``moved``; the new quote is the real new
-   text, which may differ from the old quote in whitespace only. Scoring as in step 2.
+   the match is mapped back to real offsets. Status ``moved`` (``exact`` if offsets and quote
+   are unchanged and only the context was reflowed); the new quote is the real new text, which
+   may differ from the old quote in whitespace only. Scoring as in step 2. This step runs only
+   when some whitespace would change under normalisation, so unreflowed texts do not pay for it.
 4. **fuzzy** — candidate regions are the expected region from the diff map, plus places voted
    for by exact hits of up to eight chunks of the quote anywhere in the text (so a paragraph
    that moved *and* changed is still found, without a slow scan of the whole text). In each
@@ -71,6 +77,10 @@ _MAX_OCCURRENCES = 200
 _DISTINCTIVE = 20
 _QUOTE_WEIGHT = 0.8
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_WORD = re.compile(r"\S+")
+# A paragraph runs to (and includes) the next blank line.
+_PARAGRAPH = re.compile(r"(?s).+?(?:\n[^\S\n]*\n\s*|\Z)")
+_MAX_DIFF_TOKENS = 5000
 # Whitespace that normalisation changes: runs of two or more, or one that is not a plain space.
 _ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")
 
@@ -265,22 +275,19 @@ def _best_occurrence(
 
 
 def _whitespace_search(anchor: Anchor, target: _Target, expected: int) -> Placement | None:
-    q = _normalise(anchor.quote)
-    if q == anchor.quote and not target.has_odd_space:
+    q, prefix, suffix = (_normalise(s) for s in (anchor.quote, anchor.prefix, anchor.suffix))
+    unchanged = (q, prefix, suffix) == (anchor.quote, anchor.prefix, anchor.suffix)
+    if unchanged and not target.has_odd_space:
         return None  # the normalised search would repeat step 2
     norm = target.normalised
-    found = _best_occurrence(
-        q,
-        _normalise(anchor.prefix),
-        _normalise(anchor.suffix),
-        norm.text,
-        norm.to_norm(expected),
-    )
+    found = _best_occurrence(q, prefix, suffix, norm.text, norm.to_norm(expected))
     if found is None:
         return None
     pos, score = found
     start, end = norm.to_real(pos, pos + len(q))
-    return Placement("moved", start, end, target.text[start:end], score)
+    quote = target.text[start:end]
+    status = "exact" if (start, quote) == (anchor.start, anchor.quote) else "moved"
+    return Placement(status, start, end, quote, score)
 
 
 def _fuzzy(
@@ -302,14 +309,12 @@ def _fuzzy(
             start, end = w0 + al.dest_start, w0 + al.dest_end
         else:
             start, end = w0, w1
-        start, end = _refine(q, text, start, end)
+        start, end = _refine(anchor, text, start, end)
         start, end = _snap(anchor, text, start, end)
         if (start, end) in seen or end <= start:
             continue
         seen.add((start, end))
-        quote_sim = Indel.normalized_similarity(q, text[start:end])
-        ctx = _context(anchor.prefix, anchor.suffix, text, start, end)
-        score = _QUOTE_WEIGHT * quote_sim + (1 - _QUOTE_WEIGHT) * ctx
+        score = _fuzzy_score(anchor, text, start, end)
         if best is None or score > best[0]:
             best = (score, start, end)
     if best is None or best[0] < threshold:
@@ -339,18 +344,24 @@ def _seed_candidates(quote: str, text: str, limit: int = 3) -> list[int]:
     return [bucket * 16 for bucket, _ in votes.most_common(limit)]
 
 
-def _refine(quote: str, text: str, start: int, end: int) -> tuple[int, int]:
-    """Move start, then end, then start again to the best Indel similarity with ``quote``."""
-    reach = max(4, min(40, len(quote) // 4))
+def _fuzzy_score(anchor: Anchor, text: str, start: int, end: int) -> float:
+    quote_sim = Indel.normalized_similarity(anchor.quote, text[start:end])
+    ctx = _context(anchor.prefix, anchor.suffix, text, start, end)
+    return _QUOTE_WEIGHT * quote_sim + (1 - _QUOTE_WEIGHT) * ctx
 
-    def sim(s: int, e: int) -> float:
-        return Indel.normalized_similarity(quote, text[s:e]) if e > s else -1.0
 
+def _refine(anchor: Anchor, text: str, start: int, end: int) -> tuple[int, int]:
+    """Move start, then end, then start again to the best fuzzy score.
+
+    The score includes the context, so a changed word at the edge of the span is kept when the
+    stored suffix (or prefix) still fits after it, rather than cut for a closer quote.
+    """
+    reach = max(4, min(40, len(anchor.quote) // 4))
     for move_start in (True, False, True):
-        best = (sim(start, end), start, end)
+        best = (_fuzzy_score(anchor, text, start, end), start, end)
         for d in sorted(range(-reach, reach + 1), key=abs):
             s, e = (start + d, end) if move_start else (start, end + d)
-            if 0 <= s < e <= len(text) and (score := sim(s, e)) > best[0]:
+            if 0 <= s < e <= len(text) and (score := _fuzzy_score(anchor, text, s, e)) > best[0]:
                 best = (score, s, e)
         _, start, end = best
     return start, end
@@ -451,7 +462,7 @@ class _DiffMap:
         if prefix:
             blocks.append((0, 0, prefix))
         old_mid, new_mid = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
-        blocks += _diff_lines(old_mid, new_mid, prefix, prefix)
+        blocks += _diff_paragraphs(old_mid, new_mid, prefix, prefix)
         if suffix:
             blocks.append((len(old) - suffix, len(new) - suffix, suffix))
         merged: list[tuple[int, int, int]] = []
@@ -509,33 +520,55 @@ def _common_length(a: str, b: str, limit: int) -> int:
     return lo
 
 
-def _diff_lines(old: str, new: str, old0: int, new0: int) -> list[tuple[int, int, int]]:
+def _diff_paragraphs(old: str, new: str, old0: int, new0: int) -> list[tuple[int, int, int]]:
+    """Diff paragraphs compared with whitespace collapsed, then inside changed paragraphs."""
     if not old or not new:
         return []
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    a, b = _PARAGRAPH.findall(old), _PARAGRAPH.findall(new)
     a_at, b_at = _starts(a, old0), _starts(b, new0)
+    matcher = difflib.SequenceMatcher(
+        None, [" ".join(p.split()) for p in a], [" ".join(p.split()) for p in b], autojunk=False
+    )
     blocks = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            blocks.append((a_at[i1], b_at[j1], a_at[i2] - a_at[i1]))
+            for k in range(i2 - i1):
+                blocks += _pair_words(a[i1 + k], b[j1 + k], a_at[i1 + k], b_at[j1 + k])
         elif tag == "replace":
-            blocks += _diff_tokens(
-                old[a_at[i1] - old0 : a_at[i2] - old0],
-                new[b_at[j1] - new0 : b_at[j2] - new0],
-                a_at[i1],
-                b_at[j1],
-            )
+            blocks += _diff_tokens("".join(a[i1:i2]), "".join(b[j1:j2]), a_at[i1], b_at[j1])
+    return blocks
+
+
+def _pair_words(old: str, new: str, old0: int, new0: int) -> list[tuple[int, int, int]]:
+    """Blocks for two paragraphs with the same words: the words and any identical spacing."""
+    if old == new:
+        return [(old0, new0, len(old))]
+    blocks = []
+    a, b = list(_WORD.finditer(old)), list(_WORD.finditer(new))
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        blocks.append((old0 + x.start(), new0 + y.start(), x.end() - x.start()))
+        if k + 1 < len(a) and old[x.end() : a[k + 1].start()] == new[y.end() : b[k + 1].start()]:
+            blocks.append((old0 + x.end(), new0 + y.end(), a[k + 1].start() - x.end()))
     return blocks
 
 
 def _diff_tokens(old: str, new: str, old0: int, new0: int) -> list[tuple[int, int, int]]:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    if max(len(a), len(b)) > _MAX_DIFF_TOKENS:
+        # A rewrite this large would make the diff slow; the searches below do not need it,
+        # only the position prior gets vaguer (interpolated across the rewritten region).
+        return []
     a_at, b_at = _starts(a, old0), _starts(b, new0)
-    matcher = difflib.SequenceMatcher(None, a, b)
+    # Whitespace tokens may extend a match but never start one: otherwise every space of one
+    # text pairs with every space of the other and the diff turns quadratic.
+    matcher = difflib.SequenceMatcher(_is_blank, a, b)
     return [
         (a_at[i], b_at[j], a_at[i + n] - a_at[i]) for i, j, n in matcher.get_matching_blocks() if n
     ]
+
+
+def _is_blank(piece: str) -> bool:
+    return piece.isspace()
 
 
 def _starts(pieces: list[str], origin: int) -> list[int]:
