@@ -14,9 +14,10 @@ Algorithm, per anchor (the first step that succeeds wins):
    a reflowed paragraph still pairs with its old self, word by word) with
    ``difflib.SequenceMatcher``, and each changed run of paragraphs is diffed again by word
    tokens (skipped above 5,000 tokens, where only interpolation is used). The equal blocks
-   give, for any old
-   offset, an *expected* new offset (interpolated inside changed regions). A span is *carried*
-   by the diff when one equal block covers the span and all of its stored prefix or suffix.
+   give, for any old offset, an *expected* new offset (interpolated inside changed regions).
+   A span is *carried* by the diff when one equal block covers the span and all of its stored
+   prefix or suffix. ``reanchor`` on its own has no old text: the expected offset is the old
+   one and nothing is carried.
 1. **exact** — the quote is still at the same offsets, the diff does not say the text before it
    changed length, and at least one side of the context still fits (side score >= 0.5, below).
    Without this context check a duplicated phrase that happens to land on the old offsets
@@ -44,9 +45,11 @@ Algorithm, per anchor (the first step that succeeds wins):
    for by exact hits of up to eight chunks of the quote anywhere in the text (so a paragraph
    that moved *and* changed is still found, without a slow scan of the whole text). In each
    region ``rapidfuzz.fuzz.partial_ratio_alignment`` aligns the quote; the boundaries are then
-   refined (coordinate ascent on start and end for the best Indel similarity) and widened to
-   whole words when the alignment cuts a word that the old quote did not cut. Score =
-   ``0.8 * quote similarity + 0.2 * context``; accepted if >= ``fuzzy_threshold`` (0.75).
+   refined (coordinate ascent on start and end, +-1/4 of the quote, for the best score below,
+   so a changed last word is kept when the old suffix still follows it) and widened to whole
+   words when the alignment cuts a word that the old quote did not cut. Score =
+   ``0.8 * Indel similarity of the quotes + 0.2 * context``; accepted if >=
+   ``fuzzy_threshold`` (0.75), otherwise the anchor is orphaned.
 5. **orphaned** — offsets and quote ``None``, score 0.
 
 ``fuzzy`` and ``orphaned`` placements need a reviewer (``Placement.needs_review``).
@@ -157,7 +160,11 @@ def reanchor_all(
     *,
     fuzzy_threshold: float = 0.75,
 ) -> list[Placement]:
-    """Place every anchor of ``old_text`` in ``new_text``; one placement per anchor, in order."""
+    """Place every anchor of ``old_text`` in ``new_text``; one placement per anchor, in order.
+
+    The anchors' quotes are the truth: ``old_text`` only feeds the diff map, so an anchor that
+    no longer matches ``old_text`` exactly is still placed (with a vaguer expected position).
+    """
     if not anchors:
         return []
     target = _Target(new_text)
