@@ -31,23 +31,37 @@ from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from annotations import roles
 from annotations import text as textpipe
-from annotations.models import AnchorStatus, Annotation, Article, ArticleRevision, Via
-from annotations.models.review import AnnotationKind
-from annotations.services.annotating import (
-    AnnotationError,
-    NotAllowed,
-    StaleVersion,
-    check_span,
+from annotations.models import (
+    AnchorStatus,
+    Annotation,
+    Article,
+    ArticleRevision,
+    AuditEvent,
+    Via,
+)
+from annotations.services.anchors import (  # re-exported: part of this use case
+    ANCHOR_ACTIONS,
+    anchor_snapshot,
+    attention_queue,
+    resolve_anchor,
 )
 from annotations.services.audit import record
 from annotations.text.anchoring import CONTEXT_WIDTH, Anchor, context_for, reanchor_all
 
 STATUSES = tuple(AnchorStatus.values)
+__all__ = [
+    "ANCHOR_ACTIONS",
+    "RevisionError",
+    "RevisionResult",
+    "anchor_snapshot",
+    "attention_queue",
+    "resolve_anchor",
+    "revise_article",
+    "revision_history",
+]
 
 
 class RevisionError(ValueError):
@@ -77,19 +91,6 @@ class RevisionResult:
     @property
     def needs_attention(self) -> int:
         return self.counts.get(AnchorStatus.FUZZY, 0) + self.counts.get(AnchorStatus.ORPHANED, 0)
-
-
-def anchor_snapshot(annotation: Annotation) -> dict[str, Any]:
-    """The audited view of an annotation's anchor (before/after of a re-anchoring)."""
-    return {
-        "start": annotation.start,
-        "end": annotation.end,
-        "quote": annotation.quote,
-        "anchor_status": annotation.anchor_status,
-        "anchor_score": annotation.anchor_score,
-        "needs_attention": annotation.needs_attention,
-        "version": annotation.version,
-    }
 
 
 def _removed_lines(removed: Iterable[Any] | None) -> list[dict[str, Any]]:
@@ -285,118 +286,42 @@ def _reanchor_annotations(
     return dict(counts), changed, tombstones
 
 
-# --- the reviewer's side: confirming and fixing anchors ------------------------------------------
+def revision_history(article: Article, *, with_text: bool = False) -> list[dict[str, Any]]:
+    """Every revision of ``article``, oldest first, the current one last.
 
-ANCHOR_ACTIONS = ("confirm", "fix")
-
-
-def _may_resolve(user: Any, annotation: Annotation) -> bool:
-    """The author of a review annotation, or an adjudicator (for any annotation, finals too)."""
-    if roles.is_adjudicator(user):
-        return True
-    return (
-        roles.is_reviewer(user)
-        and annotation.kind == AnnotationKind.REVIEW
-        and annotation.reviewer_id == user.pk
-    )
-
-
-@transaction.atomic
-def resolve_anchor(
-    *,
-    user: Any,
-    annotation: Annotation,
-    action: str,
-    start: Any = None,
-    end: Any = None,
-    quote: Any = None,
-    expected_version: int | None = None,
-    via: Via | str = Via.UI,
-) -> Annotation:
-    """Confirm a fuzzy anchor, or fix an anchor's span on the current text.
-
-    Allowed to the annotation's author (review kind) and to adjudicators (any kind), also
-    after the article was submitted or adjudicated: repairing where a span sits after a text
-    revision is not a change of judgement, so tag, verdict and note stay untouched.
-
-    * ``confirm``: only for a ``fuzzy`` anchor. Its span (already ``text[start:end] ==
-      quote``) is accepted: status becomes ``moved`` (placed on a revised text, now vouched
-      for) and the machine's score is kept for the record.
-    * ``fix``: ``start``, ``end`` and ``quote`` select new text (checked like any span); the
-      status becomes ``exact``, score 1.0, the context is taken from the current text. Allowed
-      for any annotation that a revision re-anchored (status other than ``exact``) or that
-      needs attention; an ``exact`` span is changed through the ordinary edit instead.
-
-    Clears ``needs_attention``, bumps ``version`` and is audited as
-    ``annotation.anchor_confirm`` / ``annotation.anchor_fix``. Raises AnnotationError (bad
-    input, nothing to confirm), NotAllowed, or annotating.StaleVersion.
+    ``since`` is when the text became current, ``replaced_at`` when a newer one replaced it;
+    ``anchors`` are the per-status counts recorded when the revision was made (None for the
+    first text, which nothing was re-anchored onto).
     """
-    if action not in ANCHOR_ACTIONS:
-        raise AnnotationError(
-            f"action must be one of {', '.join(ANCHOR_ACTIONS)} (got {action!r}).", field="action"
-        )
-    current = Annotation.objects.select_for_update().select_related("article").get(pk=annotation.pk)
-    if not _may_resolve(user, current):
-        raise NotAllowed(
-            "Only the annotation's author or an adjudicator can confirm or fix its anchor."
-        )
-    if current.deleted_at is not None:
-        raise AnnotationError("This annotation was deleted.")
-    if expected_version is not None and expected_version != current.version:
-        raise StaleVersion(current)
-    before = anchor_snapshot(current)
-    text = current.article.text
-    if action == "confirm":
-        if start is not None or end is not None or quote is not None:
-            raise AnnotationError("confirm takes no span; use action 'fix' to select new text.")
-        if current.anchor_status != AnchorStatus.FUZZY:
-            hint = (
-                "an orphaned annotation has no place in the current text to confirm; "
-                "select the text with action 'fix'"
-                if current.anchor_status == AnchorStatus.ORPHANED
-                else "it is not waiting for confirmation"
-            )
-            raise AnnotationError(
-                f"Only a fuzzy anchor can be confirmed; this one is "
-                f"{current.anchor_status} ({hint}).",
-                field="action",
-            )
-        # A fuzzy placement always lies on the current text; check it anyway, cheaply.
-        check_span(text, current.start, current.end, current.quote)
-        current.anchor_status = AnchorStatus.MOVED
-        fields = ["anchor_status"]
-    else:
-        if current.anchor_status == AnchorStatus.EXACT and not current.needs_attention:
-            raise AnnotationError(
-                "This anchor was not moved by a revision; change its span by editing the "
-                "annotation.",
-                field="action",
-            )
-        start, end, quote = check_span(text, start, end, quote)
-        current.start, current.end, current.quote = start, end, quote
-        current.prefix, current.suffix = context_for(text, start, end, CONTEXT_WIDTH)
-        current.anchor_status = AnchorStatus.EXACT
-        current.anchor_score = 1.0
-        fields = ["start", "end", "quote", "prefix", "suffix", "anchor_status", "anchor_score"]
-    current.needs_attention = False
-    current.version += 1
-    current.save(update_fields=[*fields, "needs_attention", "version", "updated_at"])
-    record(
-        actor=user,
-        via=via,
-        action=f"annotation.anchor_{action}",
-        obj=current,
-        article_id=current.article_id,
-        before=before,
-        after={**anchor_snapshot(current), "revision": current.article.revision},
-    )
-    return current
-
-
-def attention_queue(user: Any) -> QuerySet[Annotation]:
-    """Live annotations whose anchor needs a person: a reviewer's own, everyone's for an
-    adjudicator (through ``visible_to``), by article and position."""
-    qs = Annotation.objects.visible_to(user).alive().filter(needs_attention=True)
-    if not roles.is_adjudicator(user):
-        qs = qs.filter(reviewer=user, kind=AnnotationKind.REVIEW)
-    return qs.select_related("article", "reviewer", "verdict").order_by("article_id", "start", "pk")
+    stored = list(ArticleRevision.objects.filter(article=article).order_by("number"))
+    anchors: dict[int, dict[str, int]] = {}
+    events = AuditEvent.objects.filter(article_id=article.pk, object_type="article")
+    for after in events.exclude(after=None).values_list("after", flat=True):
+        if isinstance(after, dict) and "anchors" in after and "revision" in after:
+            anchors[after["revision"]] = after["anchors"]
+    rows: list[dict[str, Any]] = []
+    since = article.created_at
+    entries: list[tuple[int, str, str, str, int | None, Any]] = [
+        (r.number, r.title, r.text, r.content_hash, r.import_job_id, r.created_at) for r in stored
+    ]
+    entries.append(
+        (article.revision, article.title, article.text, article.content_hash,
+         article.import_job_id, None)
+    )  # fmt: skip
+    for number, title, text, digest, job_id, replaced_at in entries:
+        row: dict[str, Any] = {
+            "number": number,
+            "current": replaced_at is None,
+            "title": title,
+            "content_hash": digest,
+            "chars": len(text),
+            "import_job": job_id,
+            "since": since,
+            "replaced_at": replaced_at,
+            "anchors": anchors.get(number),
+        }
+        if with_text:
+            row["text"] = text
+        rows.append(row)
+        since = replaced_at
+    return rows
