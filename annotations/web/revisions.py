@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,13 @@ from annotations.services.annotating import AnnotationError, NotAllowed, StaleVe
 from annotations.services.revisions import attention_queue, resolve_anchor, revision_history
 
 QUEUE_PAGE = 200
+# The diff is shown sentence by sentence: a paragraph is one line, and a changed word would
+# otherwise mark the whole paragraph as replaced.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _diff_lines(text: str) -> list[str]:
+    return [part for line in text.splitlines() for part in _SENTENCE_END.split(line)]
 
 
 def _previous_quotes(annotations: list[Annotation]) -> dict[int, str]:
@@ -144,8 +152,8 @@ def article_revisions(request: HttpRequest, pk: int) -> HttpResponse:
         old = history[numbers.index(shown) - 1]
         # HtmlDiff escapes the text (&, <, >) itself; the table markup is its own.
         diff = difflib.HtmlDiff(wrapcolumn=70).make_table(
-            old["text"].splitlines(),
-            new["text"].splitlines(),
+            _diff_lines(old["text"]),
+            _diff_lines(new["text"]),
             f"Revision {old['number']}",
             f"Revision {new['number']}",
             context=True,
