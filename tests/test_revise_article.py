@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.models import Annotation, ArticleRevision, AuditEvent
+from annotations.models import Annotation, Article, ArticleRevision, AuditEvent
 from annotations.models.review import AnnotationKind
 from annotations.services.annotating import delete_annotation
 from annotations.services.revisions import RevisionError, revise_article
@@ -199,3 +199,20 @@ def test_metadata_and_removed_lines_come_from_the_new_version(seeded):
     ]
     assert seeded.raw.startswith("RAW v2") and len(seeded.minhash) == 128
     assert ArticleRevision.objects.get(article=seeded, number=1).title.startswith("Article ")
+
+
+def test_an_annotation_made_on_a_stale_copy_is_checked_against_the_new_text(seeded, alice):
+    from annotations.services.annotating import AnnotationError, create_annotation
+
+    stale = Article.objects.get(pk=seeded.pk)  # loaded by a view before the revision
+    _revise(seeded, EDITS["paragraph_above"])
+    start, end = span(ARTICLE, "china")
+    with pytest.raises(AnnotationError, match="does not match"):
+        create_annotation(
+            user=alice, article=stale, start=start, end=end, quote=QUOTES["china"], tag="claim"
+        )
+    start, end = span(EDITS["paragraph_above"], "china")
+    made = create_annotation(
+        user=alice, article=stale, start=start, end=end, quote=QUOTES["china"], tag="claim"
+    )
+    assert made.prefix == EDITS["paragraph_above"][start - 32 : start]

@@ -195,6 +195,8 @@ def create_annotation(
 ) -> Annotation:
     """Store a reviewer's span. Raises AnnotationError (bad input) or NotAllowed."""
     _require_reviewer(user)
+    # Lock and re-read: a text revision may have replaced the text the caller loaded.
+    article = Article.objects.select_for_update().get(pk=article.pk)
     text = article.text
     start, end, quote = check_span(text, start, end, quote)
     annotation = Annotation(
