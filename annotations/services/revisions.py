@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import text as textpipe
@@ -48,10 +48,14 @@ from annotations.services.anchors import (  # re-exported: part of this use case
     attention_queue,
     resolve_anchor,
 )
-from annotations.services.audit import record
+from annotations.services.audit import build_event, record
 from annotations.text.anchoring import CONTEXT_WIDTH, Anchor, context_for, reanchor_all
 
 STATUSES = tuple(AnchorStatus.values)
+REANCHOR_FIELDS = [
+    "start", "end", "quote", "prefix", "suffix", "anchor_status", "anchor_score",
+    "needs_attention", "version", "updated_at",
+]  # fmt: skip
 __all__ = [
     "ANCHOR_ACTIONS",
     "RevisionError",
@@ -91,6 +95,28 @@ class RevisionResult:
     @property
     def needs_attention(self) -> int:
         return self.counts.get(AnchorStatus.FUZZY, 0) + self.counts.get(AnchorStatus.ORPHANED, 0)
+
+
+def _write_anchors(rows: list[Annotation]) -> None:
+    """One prepared UPDATE run for every row (``executemany``).
+
+    Django's ``bulk_update`` builds a CASE expression per field and row, which costs ~5 ms
+    per annotation in Python; one ``save()`` per row ~2 ms. Both databases take this as is.
+    """
+    if not rows:
+        return
+    meta = Annotation._meta
+    fields = [meta.get_field(name) for name in REANCHOR_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # Identifiers come from the model, values are parameters.
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _removed_lines(removed: Iterable[Any] | None) -> list[dict[str, Any]]:
@@ -228,8 +254,10 @@ def _reanchor_annotations(
     annotations = list(Annotation.objects.select_for_update().filter(article=article))
     placements = reanchor_all([_stored_anchor(a) for a in annotations], old_text, article.text)
     counts: Counter[str] = Counter({status: 0 for status in STATUSES})
-    changed = tombstones = 0
+    tombstones = 0
     now = timezone.now()
+    changed_rows: list[Annotation] = []
+    events: list[AuditEvent] = []
     for annotation, placement in zip(annotations, placements, strict=True):
         before = anchor_snapshot(annotation)
         old_context = (annotation.prefix, annotation.suffix)
@@ -267,22 +295,21 @@ def _reanchor_annotations(
             continue
         annotation.version += 1
         annotation.updated_at = now
-        annotation.save(
-            update_fields=[
-                "start", "end", "quote", "prefix", "suffix", "anchor_status", "anchor_score",
-                "needs_attention", "version", "updated_at",
-            ]
-        )  # fmt: skip
-        changed += 1
-        record(
-            actor=actor,
-            via=via,
-            action="annotation.reanchor",
-            obj=annotation,
-            article_id=article.pk,
-            before=before,
-            after={**anchor_snapshot(annotation), "revision": revision},
+        changed_rows.append(annotation)
+        events.append(
+            build_event(
+                actor=actor,
+                via=via,
+                action="annotation.reanchor",
+                obj=annotation,
+                article_id=article.pk,
+                before=before,
+                after={**anchor_snapshot(annotation), "revision": revision},
+            )
         )
+    _write_anchors(changed_rows)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    changed = len(changed_rows)
     return dict(counts), changed, tombstones
 
 
