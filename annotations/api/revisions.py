@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -25,6 +26,30 @@ class AnchorActionSerializer(StrictSerializer):
     )
 
 
+class RevisionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    current = serializers.BooleanField()
+    title = serializers.CharField()
+    content_hash = serializers.CharField()
+    chars = serializers.IntegerField(help_text="Length in Unicode code points.")
+    import_job = serializers.IntegerField(allow_null=True)
+    since = serializers.DateTimeField(help_text="When this text became current.")
+    replaced_at = serializers.DateTimeField(allow_null=True)
+    anchors = serializers.DictField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="Annotations per anchor status when this revision was made.",
+    )
+    text = serializers.CharField()
+
+
+class RevisionListSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    revision = serializers.IntegerField(help_text="The current revision number.")
+    revisions = RevisionSerializer(many=True)
+
+
+@extend_schema(request=AnchorActionSerializer, responses=AnnotationSerializer)
 @api_view(["POST"])
 def annotation_anchor(request: Request, pk: int) -> Response:
     """Confirm a fuzzy anchor ({"action": "confirm"}) or fix a span ({"action": "fix",
@@ -45,6 +70,7 @@ def annotation_anchor(request: Request, pk: int) -> Response:
     return response
 
 
+@extend_schema(responses=RevisionListSerializer)
 @api_view(["GET"])
 def article_revisions(request: Request, pk: int) -> Response:
     """Every revision of an article, oldest first, the current one last (with its text)."""
