@@ -157,6 +157,7 @@ def revise_article(
     via: Via | str = Via.TASK,
     action: str = "article.revise",
     note: str = "",
+    details: dict[str, Any] | None = None,
 ) -> RevisionResult:
     """Make ``cleaned.text`` the article's new revision and re-anchor all its annotations.
 
@@ -165,7 +166,8 @@ def revise_article(
     new text, raw input, hash, MinHash signature, removed lines and any metadata the cleaner
     found, and ``revision + 1``. Every annotation, of either kind, is placed on the new text
     (see the module docstring for orphans and tombstones), its version bumped and the change
-    audited as ``annotation.reanchor``; the revision itself is audited once as ``action``.
+    audited as ``annotation.reanchor``; the revision itself is audited once as ``action``
+    (``details`` are added to that event's ``after``).
 
     An identical text is not a revision: the result then has ``old_revision ==
     new_revision`` and nothing is written. Raises :class:`RevisionError` if the text is empty
@@ -238,6 +240,7 @@ def revise_article(
                 "import_job": import_job_id,
                 "anchors": counts,
                 "reanchored": changed,
+                **(details or {}),
             },
             note=note,
         )
