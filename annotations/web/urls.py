@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.web import views
+from annotations.web import adjudicate, assign, history, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("healthz", views.healthz, name="healthz"),
+    path("assign/", assign.assign, name="assign"),
+    path("adjudicate/", adjudicate.index, name="adjudicate_index"),
+    path("articles/<int:pk>/adjudicate/", adjudicate.adjudicate, name="article_adjudicate"),
+    path("articles/<int:pk>/outcome/", adjudicate.outcome, name="article_outcome"),
+    path("articles/<int:pk>/history/", history.article_history, name="article_history"),
 ]
