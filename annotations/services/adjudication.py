@@ -397,7 +397,9 @@ def accept_version(
 def _lock_final(final: Annotation | int, expected_version: int | None) -> Annotation:
     pk = final.pk if isinstance(final, Annotation) else final
     current = (
-        Annotation.objects.select_for_update()
+        # Lock the annotation row only: PostgreSQL refuses FOR UPDATE on the outer join to a
+        # nullable verdict.
+        Annotation.objects.select_for_update(of=("self",))
         .select_related("article", "verdict")
         .filter(pk=pk, kind=AnnotationKind.FINAL)
         .first()

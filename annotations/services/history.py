@@ -63,11 +63,13 @@ def history(
 
 
 def changes(event: AuditEvent) -> list[Change]:
-    """The fields that differ between ``before`` and ``after`` (all of them on create)."""
+    """The fields that differ between ``before`` and ``after`` (the non-blank ones on create)."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     out: list[Change] = []
     for key in [*before, *(k for k in after if k not in before)]:
+        if event.before is None and after.get(key) in ("", [], None):
+            continue  # on create, blank fields say nothing
         if before.get(key) != after.get(key) or (event.before is None and key in after):
             out.append({"field": key, "before": before.get(key), "after": after.get(key)})
     return out
