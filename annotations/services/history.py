@@ -10,6 +10,14 @@ from annotations import roles
 from annotations.models import Annotation, Article, Assignment, AssignmentStatus, AuditEvent
 
 ARTICLE_LEVEL = ("article", "itemdismissal")
+FIELD_ORDER = {
+    name: i
+    for i, name in enumerate(
+        ("article", "reviewer", "start", "end", "quote", "tag", "verdict", "claimant", "note",
+         "evidence_urls", "kind", "based_on", "rationale", "item", "status", "active",
+         "published_verdicts_at", "finals", "state", "version", "deleted")
+    )
+}  # fmt: skip
 
 
 class Change(TypedDict):
@@ -67,7 +75,9 @@ def changes(event: AuditEvent) -> list[Change]:
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     out: list[Change] = []
-    for key in [*before, *(k for k in after if k not in before)]:
+    # PostgreSQL's jsonb does not keep key order: show fields in a fixed, readable order.
+    keys = sorted({*before, *after}, key=lambda k: (FIELD_ORDER.get(k, len(FIELD_ORDER)), k))
+    for key in keys:
         if event.before is None and after.get(key) in ("", [], None):
             continue  # on create, blank fields say nothing
         if before.get(key) != after.get(key) or (event.before is None and key in after):
