@@ -6,5 +6,6 @@ from annotations.web import views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("articles/<int:pk>/", views.annotate, name="annotate"),
     path("healthz", views.healthz, name="healthz"),
 ]

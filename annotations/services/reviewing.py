@@ -1,0 +1,137 @@
+"""The reviewer's side of the desk: their queue of articles and what the workspace shows.
+
+Reads only (writes live in ``annotating``); every read goes through ``visible_to``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from annotations.models import (
+    Annotation,
+    Article,
+    Assignment,
+    AssignmentStatus,
+)
+from annotations.models.review import AnnotationKind
+
+
+class QueueCounts(TypedDict):
+    new: int
+    in_progress: int
+    submitted: int
+    total: int
+
+
+def reviewer_queue(*, user: Any, query: str = "", status: str = "") -> QuerySet[Article]:
+    """Articles on the reviewer's desk with ``my_status`` and ``my_count`` annotated.
+
+    In "assigned" mode ``visible_to`` already restricts to the reviewer's assignments; in
+    "open" mode every article is listed and one without an assignment counts as new.
+    ``query`` searches title and source; ``status`` filters on the reviewer's status.
+    """
+    mine = Assignment.objects.filter(article=OuterRef("pk"), reviewer=user)
+    count = (
+        Annotation.objects.filter(
+            article=OuterRef("pk"),
+            reviewer=user,
+            kind=AnnotationKind.REVIEW,
+            deleted_at__isnull=True,
+        )
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        Article.objects.visible_to(user)
+        .annotate(
+            my_status=Coalesce(
+                Subquery(mine.values("status")[:1]), Value(AssignmentStatus.NEW.value)
+            ),
+            my_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        )
+        .select_related("verdict_scale")
+        .order_by("-published_at", "-pk")
+    )
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(title__icontains=query) | Q(source__icontains=query))
+    if status in AssignmentStatus.values:
+        qs = qs.filter(my_status=status)
+    return qs
+
+
+def queue_counts(*, user: Any) -> QueueCounts:
+    """How many articles of the reviewer's queue are new, in progress and submitted."""
+    rows = reviewer_queue(user=user).order_by().values("my_status").annotate(n=Count("pk"))
+    by_status = {row["my_status"]: row["n"] for row in rows}
+    counts: QueueCounts = {
+        "new": by_status.get(AssignmentStatus.NEW, 0),
+        "in_progress": by_status.get(AssignmentStatus.IN_PROGRESS, 0),
+        "submitted": by_status.get(AssignmentStatus.SUBMITTED, 0),
+        "total": sum(by_status.values()),
+    }
+    return counts
+
+
+def my_assignment_status(*, user: Any, article: Article) -> str:
+    """The reviewer's status on this article ("new" when they have not started)."""
+    status = (
+        Assignment.objects.filter(article=article, reviewer=user)
+        .values_list("status", flat=True)
+        .first()
+    )
+    return status or AssignmentStatus.NEW.value
+
+
+class AnnotationData(TypedDict):
+    id: int
+    start: int
+    end: int
+    quote: str
+    tag: str
+    verdict: str | None
+    claimant: str
+    note: str
+    evidence_urls: list[str]
+    version: int
+    reviewer: str
+    kind: str
+    mine: bool
+
+
+def workspace_annotations(*, user: Any, article: Article) -> list[AnnotationData]:
+    """The alive annotations on this article the user may see, in text order.
+
+    Blind review is enforced by ``visible_to``: before submitting, a reviewer gets only
+    their own spans here, exactly as through the API.
+    """
+    rows = (
+        Annotation.objects.visible_to(user)
+        .alive()
+        .filter(article=article)
+        .select_related("reviewer", "verdict")
+        .order_by("start", "end", "pk")
+    )
+    return [
+        {
+            "id": a.pk,
+            "start": a.start,
+            "end": a.end,
+            "quote": a.quote,
+            "tag": a.tag,
+            "verdict": a.verdict.slug if a.verdict_id else None,
+            "claimant": a.claimant,
+            "note": a.note,
+            "evidence_urls": list(a.evidence_urls),
+            "version": a.version,
+            "reviewer": a.reviewer.get_username(),
+            "kind": a.kind,
+            "mine": a.reviewer_id == user.pk and a.kind == AnnotationKind.REVIEW,
+        }
+        for a in rows
+    ]

@@ -1,0 +1,469 @@
+// The reviewer's workspace: highlights, the annotation popover, the side list, autosave.
+// Server data arrives via json_script; every write goes through the REST API (savequeue.js).
+// Article text and notes only ever reach the DOM as text nodes (textContent), never as HTML.
+
+import { OffsetMap, rangeFromUtf16, rangeToUtf16 } from "./offsets.js";
+import { renderHighlights } from "./highlights.js";
+import { SaveQueue, api } from "./savequeue.js";
+import { Popover } from "./popover.js";
+
+const $ = (id) => document.getElementById(id);
+const data = JSON.parse($("workspace-data").textContent);
+const articleId = data.article.id;
+const text = data.article.text;
+const map = new OffsetMap(text);
+const container = $("article-text");
+const readonly = data.readonly;
+const labelName = new Map(data.labels.map((l) => [l.slug, l.name]));
+const tagName = Object.fromEntries(data.tags.map((t) => [t.value, t.label]));
+
+const anns = new Map(); // id (number, or "t…" for unsaved new ones) -> annotation
+for (const a of data.annotations) anns.set(a.id, { ...a });
+let firstMark = new Map();
+let tmpSeq = 0;
+let savedSeq = 0;
+
+// ---------- rendering ----------
+
+function visible() {
+  return [...anns.values()].filter((a) => !a.deleting)
+    .sort((a, b) => a.start - b.start || a.end - b.end || String(a.id).localeCompare(String(b.id)));
+}
+
+function render() {
+  const focused = document.activeElement;
+  const focusId = focused && focused.dataset && focused.dataset.starts
+    ? focused.dataset.starts.split(" ")[0] : null;
+  const spans = visible().map((a) => ({
+    id: a.id, s: map.toUtf16(a.start), e: map.toUtf16(a.end),
+    tag: a.tag, mine: a.mine, pending: !!a.pending,
+  }));
+  firstMark = renderHighlights(container, text, spans).firstMark;
+  renderList();
+  if (focusId) {
+    const again = markFor(focusId);
+    if (again) again.focus({ preventScroll: true });
+  }
+}
+
+function markFor(id) {
+  return firstMark.get(id) || firstMark.get(Number(id)) || firstMark.get(String(id));
+}
+
+function describe(a) {
+  const parts = [tagName[a.tag] || a.tag];
+  parts.push(a.verdict ? labelName.get(a.verdict) || a.verdict : "no verdict");
+  if (a.claimant) parts.push(`claimant: ${a.claimant}`);
+  if (!a.mine) parts.push(`by ${a.reviewer}`);
+  if (a.pending) parts.push("not saved yet");
+  return parts.join(" · ");
+}
+
+function renderList() {
+  const list = $("ann-list");
+  const items = visible();
+  const frag = document.createDocumentFragment();
+  for (const a of items) {
+    const li = document.createElement("li");
+    const btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = `ann-item tag-${a.tag}${a.mine ? "" : " other"}${a.pending ? " pending" : ""}`;
+    btn.dataset.id = a.id;
+    const head = document.createElement("span");
+    head.className = "ann-head";
+    const chip = document.createElement("span");
+    chip.className = `tagchip tag-${a.tag}`;
+    chip.textContent = tagName[a.tag] || a.tag;
+    const verdict = document.createElement("span");
+    verdict.className = "verdict";
+    verdict.textContent = a.verdict ? labelName.get(a.verdict) || a.verdict : "no verdict";
+    head.append(chip, verdict);
+    if (!a.mine) {
+      const who = document.createElement("span");
+      who.className = "who-chip";
+      who.textContent = a.reviewer;
+      head.append(who);
+    }
+    if (a.pending) {
+      const p = document.createElement("span");
+      p.className = "pending-chip";
+      p.textContent = "unsaved";
+      head.append(p);
+    }
+    const quote = document.createElement("span");
+    quote.className = "ann-quote";
+    quote.textContent = a.quote.length > 160 ? `${a.quote.slice(0, 160)}…` : a.quote;
+    btn.append(head, quote);
+    if (a.claimant) {
+      const c = document.createElement("span");
+      c.className = "ann-claimant";
+      c.textContent = `— ${a.claimant}`;
+      btn.append(c);
+    }
+    li.append(btn);
+    frag.append(li);
+  }
+  list.replaceChildren(frag);
+  $("ann-count").textContent = String(items.length);
+  $("ann-empty").hidden = items.length > 0;
+  const sc = $("submit-count");
+  if (sc) sc.textContent = String(items.filter((a) => a.mine).length);
+}
+
+function reveal(id) {
+  const mark = markFor(id);
+  if (!mark) return;
+  mark.scrollIntoView({ block: "center", behavior: "instant" });
+  mark.focus({ preventScroll: true });
+  mark.classList.add("flash");
+  setTimeout(() => mark.classList.remove("flash"), 1200);
+}
+
+$("ann-list").addEventListener("click", (e) => {
+  const btn = e.target.closest("button.ann-item");
+  if (btn) reveal(/^\d+$/.test(btn.dataset.id) ? Number(btn.dataset.id) : btn.dataset.id);
+});
+
+// ---------- tooltip ----------
+
+const tooltip = $("tooltip");
+
+function idsOf(mark) {
+  return mark.dataset.ids.split(" ").map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function showTooltip(mark) {
+  const lines = idsOf(mark).map((id) => anns.get(id)).filter(Boolean);
+  if (!lines.length) return;
+  tooltip.replaceChildren(...lines.map((a) => {
+    const div = document.createElement("div");
+    div.className = `tip tag-${a.tag}`;
+    div.textContent = describe(a);
+    return div;
+  }));
+  tooltip.hidden = false;
+  const r = mark.getBoundingClientRect();
+  const w = tooltip.offsetWidth;
+  tooltip.style.left = `${Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + innerWidth - w - 8))}px`;
+  tooltip.style.top = `${window.scrollY + r.bottom + 6}px`;
+}
+
+function hideTooltip() { tooltip.hidden = true; }
+
+container.addEventListener("mouseover", (e) => {
+  const mark = e.target.closest("mark.hl");
+  if (mark) showTooltip(mark); else hideTooltip();
+});
+container.addEventListener("mouseleave", hideTooltip);
+container.addEventListener("focusin", (e) => {
+  if (e.target.matches("mark.hl")) showTooltip(e.target);
+});
+container.addEventListener("focusout", hideTooltip);
+
+// ---------- autosave ----------
+
+const saveState = $("save-state");
+function setState(name, info) {
+  saveState.dataset.state = name;
+  if (name === "saving") saveState.textContent = "Saving…";
+  else if (name === "saved") saveState.textContent = "All changes saved";
+  else if (name === "retrying") {
+    const secs = Math.round(info.wait / 1000);
+    saveState.textContent = `Not saved — retrying in ${secs} s (${info.pending} pending)`;
+  } else if (name === "error") saveState.textContent = info.message;
+}
+
+function merge(id, server) {
+  const local = anns.get(id);
+  // ops[0] is the write that just succeeded; anything after it is still to be sent.
+  const stillPending = queue.ops.slice(1).some((o) => o.id === server.id);
+  const base = { ...server, mine: true, pending: stillPending };
+  // Later edits still queued stay on screen; the server's version is what If-Match needs.
+  return stillPending && local ? { ...local, id: server.id, version: server.version } : base;
+}
+
+async function reloadOne(id) {
+  try {
+    const fresh = await api("GET", `/api/annotations/${id}/`, undefined, { csrf: data.csrf });
+    if (fresh.deleted) anns.delete(id);
+    else anns.set(id, { ...fresh, mine: true, pending: false });
+  } catch {
+    anns.delete(id);
+  }
+  render();
+}
+
+const queue = new SaveQueue({
+  key: `factcheck:pending:${data.user}:${articleId}`,
+  csrf: data.csrf,
+  hooks: {
+    version: (id) => (anns.get(id) || {}).version,
+    created(tmp, server) {
+      const merged = merge(tmp, server);
+      anns.delete(tmp);
+      anns.set(server.id, merged);
+      render();
+      window.__lastSaved = { id: server.id, seq: ++savedSeq, at: performance.now() };
+    },
+    updated(server) {
+      anns.set(server.id, merge(server.id, server));
+      render();
+      window.__lastSaved = { id: server.id, seq: ++savedSeq, at: performance.now() };
+    },
+    deleted(id) { anns.delete(id); render(); },
+    rejected(op, err) {
+      const detail = (err.body && err.body.detail) || err.message;
+      if (err.status === 412) {
+        setState("error", { message: "Changed elsewhere (another tab?): reloaded it — apply your change again." });
+      } else {
+        setState("error", { message: `Not saved: ${detail}` });
+      }
+      if (op.op === "create") { anns.delete(op.tmp); render(); } else reloadOne(op.id);
+    },
+    state(name, info) {
+      if (name === "saved" && saveState.dataset.state === "error") return; // keep the message
+      setState(name, info);
+    },
+  },
+});
+
+// Writes kept from an earlier visit (reload, crash, offline): show them, then send them.
+function replayPending() {
+  for (const op of [...queue.ops]) {
+    if (op.op === "create") {
+      const b = op.body;
+      // A create whose response was lost may already be stored: do not make a twin.
+      const twin = [...anns.values()].find((a) => a.mine && a.start === b.start
+        && a.end === b.end && a.tag === b.tag && a.note === (b.note || "")
+        && a.claimant === (b.claimant || "").trim());
+      if (twin) {
+        queue.ops = queue.ops.filter((o) => o !== op);
+        for (const o of queue.ops) if (o.id === op.tmp) o.id = twin.id;
+        continue;
+      }
+      anns.set(op.tmp, { ...b, id: op.tmp, mine: true, pending: true, version: 0,
+        reviewer: data.user, verdict: b.verdict || null, claimant: b.claimant || "",
+        note: b.note || "", evidence_urls: b.evidence_urls || [] });
+    } else if (anns.has(op.id)) {
+      const a = anns.get(op.id);
+      if (op.op === "update") Object.assign(a, op.changes, { pending: true });
+      else a.deleting = true;
+    }
+  }
+  queue.persist();
+}
+
+// ---------- creating, editing, deleting ----------
+
+function selectionSpan() {
+  const sel = window.getSelection();
+  if (!sel.rangeCount || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  if (!container.contains(range.commonAncestorContainer) && !range.intersectsNode(container)) {
+    return null;
+  }
+  const u = rangeToUtf16(container, range, map);
+  if (!u) return null;
+  const start = map.toCodePoint(u.start);
+  const end = map.toCodePoint(u.end);
+  return { start, end, quote: text.slice(u.start, u.end), u16: u };
+}
+
+const popover = new Popover({
+  form: $("popover"),
+  labelName,
+  onSave: save,
+  onDelete: remove,
+  onClose: () => updateCaret(),
+});
+
+function openNew() {
+  if (readonly) return false;
+  const span = selectionSpan();
+  if (!span) return false;
+  const rect = rangeFromUtf16(container, span.u16.start, span.u16.end).getBoundingClientRect();
+  hideTooltip();
+  popover.open({ mode: "new", span, rect, returnFocus: container });
+  return true;
+}
+
+function openExisting(id, returnFocus) {
+  const a = anns.get(id);
+  if (!a) return;
+  const mark = markFor(id);
+  const rect = mark ? mark.getBoundingClientRect() : container.getBoundingClientRect();
+  hideTooltip();
+  const editable = !readonly && a.mine;
+  popover.open({ mode: editable ? "edit" : "view", ann: a, rect, returnFocus: returnFocus || mark });
+}
+
+function save(form) {
+  if (form.mode === "new") {
+    const tmp = `t${Date.now().toString(36)}${++tmpSeq}`;
+    const body = {
+      article: articleId, start: form.span.start, end: form.span.end, quote: form.span.quote,
+      tag: form.values.tag, verdict: form.values.verdict || null, claimant: form.values.claimant,
+      note: form.values.note, evidence_urls: form.values.evidence_urls,
+    };
+    anns.set(tmp, { ...body, id: tmp, mine: true, pending: true, version: 0, reviewer: data.user });
+    window.getSelection().removeAllRanges();
+    render();
+    const mark = markFor(tmp);
+    if (mark) mark.focus({ preventScroll: true });
+    queue.push({ op: "create", tmp, body });
+    return;
+  }
+  const a = anns.get(form.ann.id);
+  if (!a) return;
+  const changes = {};
+  for (const k of ["tag", "verdict", "claimant", "note"]) {
+    if ((form.values[k] || "") !== (a[k] || "")) changes[k] = form.values[k] || (k === "verdict" ? null : "");
+  }
+  if (JSON.stringify(form.values.evidence_urls) !== JSON.stringify(a.evidence_urls || [])) {
+    changes.evidence_urls = form.values.evidence_urls;
+  }
+  if (!Object.keys(changes).length) return;
+  Object.assign(a, changes, { pending: true });
+  render();
+  queue.push({ op: "update", id: a.id, changes });
+}
+
+function remove(form) {
+  const a = anns.get(form.ann.id);
+  if (!a) return;
+  a.deleting = true;
+  render();
+  container.focus({ preventScroll: true });
+  queue.push({ op: "delete", id: a.id });
+}
+
+// Mouse: a drag (also across paragraphs) opens the popover; a click on a highlight opens it.
+container.addEventListener("mouseup", (e) => {
+  if (e.button !== 0) return;
+  setTimeout(() => {
+    if (openNew()) return;
+    const mark = e.target.closest && e.target.closest("mark.hl");
+    if (mark && window.getSelection().isCollapsed) openExisting(pickAnnotation(mark), mark);
+  }, 0);
+});
+
+function pickAnnotation(mark) {
+  const candidates = idsOf(mark).map((id) => anns.get(id)).filter(Boolean);
+  candidates.sort((x, y) => Number(y.mine) - Number(x.mine) || (x.end - x.start) - (y.end - y.start));
+  return candidates.length ? candidates[0].id : null;
+}
+
+// ---------- keyboard selection ----------
+
+const caret = $("kb-caret");
+
+function ensureCaret() {
+  const sel = window.getSelection();
+  if (sel.rangeCount && container.contains(sel.anchorNode)) return;
+  const box = container.getBoundingClientRect();
+  const y = Math.max(box.top, 0) + 12;
+  const r = document.caretRangeFromPoint ? document.caretRangeFromPoint(box.left + 2, y) : null;
+  if (r && container.contains(r.startContainer)) sel.setBaseAndExtent(r.startContainer, r.startOffset, r.startContainer, r.startOffset);
+  else {
+    const first = rangeFromUtf16(container, 0, 0);
+    sel.setBaseAndExtent(first.startContainer, first.startOffset, first.startContainer, first.startOffset);
+  }
+}
+
+function updateCaret() {
+  const sel = window.getSelection();
+  const inText = container.contains(document.activeElement);
+  if (!inText || !sel.rangeCount || !container.contains(sel.focusNode) || !popover.form.hidden) {
+    caret.hidden = true;
+    return;
+  }
+  const r = document.createRange();
+  r.setStart(sel.focusNode, sel.focusOffset);
+  const rect = r.getClientRects()[0] || r.getBoundingClientRect();
+  if (!rect || (!rect.height && !rect.top)) { caret.hidden = true; return; }
+  caret.hidden = false;
+  caret.style.left = `${window.scrollX + rect.left}px`;
+  caret.style.top = `${window.scrollY + rect.top}px`;
+  caret.style.height = `${rect.height || 20}px`;
+  if (rect.bottom > innerHeight - 40 || rect.top < 60) {
+    window.scrollBy({ top: rect.top - innerHeight / 2, behavior: "instant" });
+    updateCaret();
+  }
+}
+
+document.addEventListener("selectionchange", () => {
+  if (container.contains(document.activeElement)) updateCaret();
+});
+container.addEventListener("focus", () => { ensureCaret(); updateCaret(); });
+container.addEventListener("blur", () => { caret.hidden = true; });
+
+const MOVES = { ArrowLeft: ["backward", "character"], ArrowRight: ["forward", "character"],
+  ArrowUp: ["backward", "line"], ArrowDown: ["forward", "line"],
+  Home: ["backward", "lineboundary"], End: ["forward", "lineboundary"] };
+
+container.addEventListener("keydown", (e) => {
+  const onMark = e.target !== container && e.target.matches("mark.hl");
+  if (onMark && e.key === "Enter" && window.getSelection().isCollapsed) {
+    e.preventDefault();
+    const id = e.target.dataset.starts.split(" ").map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+      .map((i) => anns.get(i)).filter(Boolean)
+      .sort((x, y) => Number(y.mine) - Number(x.mine))[0];
+    if (id) openExisting(id.id, e.target);
+    return;
+  }
+  if (MOVES[e.key] && !e.altKey && !e.metaKey) {
+    e.preventDefault();
+    ensureCaret();
+    const [dir, unit] = MOVES[e.key];
+    const gran = (e.ctrlKey && unit === "character") ? "word" : unit;
+    window.getSelection().modify(e.shiftKey ? "extend" : "move", dir, gran);
+    updateCaret();
+    return;
+  }
+  if ((e.key === "Enter" || e.key === "a") && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    if (openNew()) e.preventDefault();
+  }
+});
+
+// ---------- help, submit, global keys ----------
+
+const help = $("help");
+$("help-open").addEventListener("click", () => help.showModal());
+document.addEventListener("keydown", (e) => {
+  const typing = e.target.closest && e.target.closest("input, textarea, select, dialog");
+  if (e.key === "?" && !typing && popover.form.hidden) { e.preventDefault(); help.showModal(); }
+});
+
+const submitOpen = $("submit-open");
+if (submitOpen) {
+  const dialog = $("submit-dialog");
+  submitOpen.addEventListener("click", () => { $("submit-error").textContent = ""; dialog.showModal(); });
+  $("submit-cancel").addEventListener("click", () => dialog.close());
+  $("submit-confirm").addEventListener("click", async () => {
+    const btn = $("submit-confirm");
+    btn.disabled = true;
+    $("submit-error").textContent = "";
+    try {
+      await queue.flush();
+      await api("POST", `/api/articles/${articleId}/submit/`, {}, { csrf: data.csrf });
+      window.location.reload();
+    } catch (err) {
+      $("submit-error").textContent = err.status
+        ? `Not submitted: ${(err.body && err.body.detail) || err.message}`
+        : "Not submitted: some changes are not saved yet (no connection). Try again in a moment.";
+      btn.disabled = false;
+    }
+  });
+}
+
+window.addEventListener("beforeunload", (e) => {
+  if (queue.pending) e.preventDefault(); // the queue is in localStorage, but say so anyway
+});
+
+// ---------- start ----------
+
+replayPending();
+render();
+if (queue.pending) queue.kick(true);
+document.documentElement.dataset.workspaceReady = "1";
+window.__workspaceReady = performance.now();
