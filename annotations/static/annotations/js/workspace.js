@@ -200,9 +200,13 @@ const queue = new SaveQueue({
     version: (id) => (anns.get(id) || {}).version,
     created(tmp, server) {
       const merged = merge(tmp, server);
+      const active = document.activeElement;
+      const hadFocus = !!(active && active.dataset && active.dataset.starts
+        && active.dataset.starts.split(" ").includes(tmp));
       anns.delete(tmp);
       anns.set(server.id, merged);
       render();
+      if (hadFocus && markFor(server.id)) markFor(server.id).focus({ preventScroll: true });
       window.__lastSaved = { id: server.id, seq: ++savedSeq, at: performance.now() };
     },
     updated(server) {
