@@ -29,12 +29,21 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _is_browser_test(item: Any) -> bool:
+    return "tests/browser/" in str(item.fspath).replace(os.sep, "/")
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Mark (and without Chromium skip) the browser tests, and run them last: each live-server
+    test flushes the database, which empties the rows data migrations made for later tests."""
     for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
             if CHROMIUM is None:
-                item.add_marker(pytest.mark.skip(reason="chromium is not installed (apt-get install chromium)"))
+                reason = "chromium is not installed (apt-get install chromium)"
+                item.add_marker(pytest.mark.skip(reason=reason))
+    items.sort(key=_is_browser_test)  # stable: keeps the order within each group
 
 
 @pytest.fixture(scope="session")
