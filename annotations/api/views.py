@@ -55,7 +55,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Hand in my review of this article; my annotations become read-only."""
         article = self.get_object()
-        assignment = annotating.submit_article(user=request.user, article=article, via=_via(request))
+        assignment = annotating.submit_article(
+            user=request.user, article=article, via=_via(request)
+        )
         return Response(
             {
                 "article": article.pk,

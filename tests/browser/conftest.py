@@ -1,4 +1,4 @@
-"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+"""Browser tests: Playwright (sync API) drives Debian's Chromium against the live_server.
 
 Browsers cannot be downloaded here, so Chromium is launched by path; the tests skip with a
 clear reason when it is not installed (CI installs it).

@@ -28,13 +28,16 @@ _RECTS = """([phrase, nth]) => {
   const box = document.getElementById('article-text');
   const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
   const nodes = []; let all = '';
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, all.length]); all += n.data; }
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    nodes.push([n, all.length]); all += n.data;
+  }
   let at = -1;
   for (let i = 0; i <= nth; i++) at = all.indexOf(phrase, at + 1);
   if (at < 0) throw new Error('phrase not in text: ' + phrase);
   const pos = (u) => { for (const [n, s] of nodes) if (u < s + n.data.length) return [n, u - s]; };
   const rect = (u, len) => { const [n, o] = pos(u); const r = document.createRange();
-    r.setStart(n, o); r.setEnd(n, o + len); const rs = r.getClientRects(); return rs[rs.length - 1]; };
+    r.setStart(n, o); r.setEnd(n, o + len);
+    const rs = r.getClientRects(); return rs[rs.length - 1]; };
   const last = /[\\udc00-\\udfff]/.test(phrase[phrase.length - 1]) ? 2 : 1;
   const first = phrase.codePointAt(0) > 0xffff ? 2 : 1;
   const a = rect(at, first); const b = rect(at + phrase.length - last, last);

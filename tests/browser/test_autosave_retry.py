@@ -45,9 +45,10 @@ def test_dropped_connection_is_retried_and_survives_reload(page, live_server):
     start = article.text.index(phrase)
     assert (stored.start, stored.end, stored.tag) == (start, start + len(phrase), "estimate")
     assert highlight_text(page, stored.pk) == phrase
-    assert page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('factcheck:pending'))"
-    ) == []
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('factcheck:pending'))")
+        == []
+    )
 
     page.reload()
     page.wait_for_function("window.__workspaceReady > 0")
@@ -61,7 +62,9 @@ def test_changed_elsewhere_is_a_clear_conflict_and_reloads(page, live_server):
     ann = make_annotation(article, alice, 0, 11)
     login(page, live_server, "alice")
     open_article(page, live_server, article)
-    update_annotation(user=alice, annotation=ann, changes={"note": "from the other tab"}, via=Via.API)
+    update_annotation(
+        user=alice, annotation=ann, changes={"note": "from the other tab"}, via=Via.API
+    )
 
     page.click(f"#article-text mark[data-starts='{ann.pk}']")
     page.wait_for_selector("#popover:not([hidden])")

@@ -124,7 +124,8 @@ export class Popover {
     }
     localStorage.setItem(LAST_TAG, values.tag);
     const { mode, span, ann } = this.state;
-    this.close();
+    // A new span takes the focus itself (its highlight); do not bounce through the text.
+    this.close({ restore: mode !== "new" });
     this.onSave({ mode, span, ann, values });
   }
 

@@ -3,7 +3,7 @@
 // Article text and notes only ever reach the DOM as text nodes (textContent), never as HTML.
 
 import { OffsetMap, rangeFromUtf16, rangeToUtf16 } from "./offsets.js";
-import { renderHighlights } from "./highlights.js";
+import { Highlighter } from "./highlights.js";
 import { SaveQueue, api } from "./savequeue.js";
 import { Popover } from "./popover.js";
 
@@ -19,7 +19,7 @@ const tagName = Object.fromEntries(data.tags.map((t) => [t.value, t.label]));
 
 const anns = new Map(); // id (number, or "t…" for unsaved new ones) -> annotation
 for (const a of data.annotations) anns.set(a.id, { ...a });
-let firstMark = new Map();
+const hl = new Highlighter(container, text);
 let tmpSeq = 0;
 let savedSeq = 0;
 
@@ -30,24 +30,48 @@ function visible() {
     .sort((a, b) => a.start - b.start || a.end - b.end || String(a.id).localeCompare(String(b.id)));
 }
 
-function render() {
-  const focused = document.activeElement;
-  const focusId = focused && focused.dataset && focused.dataset.starts
-    ? focused.dataset.starts.split(" ")[0] : null;
-  const spans = visible().map((a) => ({
+function spans() {
+  return visible().map((a) => ({
     id: a.id, s: map.toUtf16(a.start), e: map.toUtf16(a.end),
     tag: a.tag, mine: a.mine, pending: !!a.pending,
   }));
-  firstMark = renderHighlights(container, text, spans).firstMark;
+}
+
+function render() {
+  hl.render(spans());
   renderList();
-  if (focusId) {
+}
+
+// Re-render only the text around the given annotations (before and after a change).
+function refresh(...changed) {
+  const focused = document.activeElement;
+  const focusId = focused && focused.dataset && focused.dataset.starts
+    ? focused.dataset.starts.split(" ")[0] : null;
+  let from = Infinity;
+  let to = -Infinity;
+  for (const a of changed) {
+    if (!a) continue;
+    from = Math.min(from, map.toUtf16(a.start));
+    to = Math.max(to, map.toUtf16(a.end));
+  }
+  if (from <= to) hl.update(spans(), from, to);
+  renderList();
+  if (focusId && !(focused && focused.isConnected)) {
     const again = markFor(focusId);
     if (again) again.focus({ preventScroll: true });
   }
 }
 
 function markFor(id) {
-  return firstMark.get(id) || firstMark.get(Number(id)) || firstMark.get(String(id));
+  return container.querySelector(`mark[data-starts~="${CSS.escape(String(id))}"]`);
+}
+
+function announceSaved(id) {
+  // After the next paint: the figure a reviewer sees, not just the script's own work.
+  const seq = ++savedSeq;
+  requestAnimationFrame(() => setTimeout(() => {
+    window.__lastSaved = { id, seq, at: performance.now() };
+  }, 0));
 }
 
 function describe(a) {
@@ -59,51 +83,71 @@ function describe(a) {
   return parts.join(" · ");
 }
 
+const listItems = new Map(); // id -> [li, stamp]
+
+function listItem(a) {
+  const li = document.createElement("li");
+  const btn = document.createElement("button");
+  btn.type = "button";
+  btn.className = `ann-item tag-${a.tag}${a.mine ? "" : " other"}${a.pending ? " pending" : ""}`;
+  btn.dataset.id = a.id;
+  const head = document.createElement("span");
+  head.className = "ann-head";
+  const chip = document.createElement("span");
+  chip.className = `tagchip tag-${a.tag}`;
+  chip.textContent = tagName[a.tag] || a.tag;
+  const verdict = document.createElement("span");
+  verdict.className = "verdict";
+  verdict.textContent = a.verdict ? labelName.get(a.verdict) || a.verdict : "no verdict";
+  head.append(chip, verdict);
+  if (!a.mine) {
+    const who = document.createElement("span");
+    who.className = "who-chip";
+    who.textContent = a.reviewer;
+    head.append(who);
+  }
+  if (a.pending) {
+    const p = document.createElement("span");
+    p.className = "pending-chip";
+    p.textContent = "unsaved";
+    head.append(p);
+  }
+  const quote = document.createElement("span");
+  quote.className = "ann-quote";
+  quote.textContent = a.quote.length > 160 ? `${a.quote.slice(0, 160)}…` : a.quote;
+  btn.append(head, quote);
+  if (a.claimant) {
+    const c = document.createElement("span");
+    c.className = "ann-claimant";
+    c.textContent = `— ${a.claimant}`;
+    btn.append(c);
+  }
+  li.append(btn);
+  return li;
+}
+
+// Keyed update: only changed items are rebuilt and only misplaced ones moved.
 function renderList() {
   const list = $("ann-list");
   const items = visible();
-  const frag = document.createDocumentFragment();
+  const keep = new Set();
+  let cursor = list.firstChild;
   for (const a of items) {
-    const li = document.createElement("li");
-    const btn = document.createElement("button");
-    btn.type = "button";
-    btn.className = `ann-item tag-${a.tag}${a.mine ? "" : " other"}${a.pending ? " pending" : ""}`;
-    btn.dataset.id = a.id;
-    const head = document.createElement("span");
-    head.className = "ann-head";
-    const chip = document.createElement("span");
-    chip.className = `tagchip tag-${a.tag}`;
-    chip.textContent = tagName[a.tag] || a.tag;
-    const verdict = document.createElement("span");
-    verdict.className = "verdict";
-    verdict.textContent = a.verdict ? labelName.get(a.verdict) || a.verdict : "no verdict";
-    head.append(chip, verdict);
-    if (!a.mine) {
-      const who = document.createElement("span");
-      who.className = "who-chip";
-      who.textContent = a.reviewer;
-      head.append(who);
+    const stamp = [a.tag, a.verdict, a.mine, a.pending, a.quote, a.claimant, a.reviewer].join("\u0001");
+    let entry = listItems.get(a.id);
+    if (!entry || entry[1] !== stamp) {
+      const li = listItem(a);
+      if (entry) entry[0].replaceWith(li);
+      if (entry && cursor === entry[0]) cursor = li;
+      entry = [li, stamp];
+      listItems.set(a.id, entry);
     }
-    if (a.pending) {
-      const p = document.createElement("span");
-      p.className = "pending-chip";
-      p.textContent = "unsaved";
-      head.append(p);
-    }
-    const quote = document.createElement("span");
-    quote.className = "ann-quote";
-    quote.textContent = a.quote.length > 160 ? `${a.quote.slice(0, 160)}…` : a.quote;
-    btn.append(head, quote);
-    if (a.claimant) {
-      const c = document.createElement("span");
-      c.className = "ann-claimant";
-      c.textContent = `— ${a.claimant}`;
-      btn.append(c);
-    }
-    li.append(btn);
-    frag.append(li);
+    keep.add(a.id);
+    if (entry[0] !== cursor) list.insertBefore(entry[0], cursor);
+    else cursor = cursor.nextSibling;
   }
-  list.replaceChildren(frag);
+  while (cursor) { const n = cursor.nextSibling; cursor.remove(); cursor = n; }
+  for (const id of [...listItems.keys()]) if (!keep.has(id)) listItems.delete(id);
   $("ann-count").textContent = String(items.length);
   $("ann-empty").hidden = items.length > 0;
   const sc = $("submit-count");
@@ -183,14 +227,16 @@ function merge(id, server) {
 }
 
 async function reloadOne(id) {
+  const old = anns.get(id);
+  let fresh = null;
   try {
-    const fresh = await api("GET", `/api/annotations/${id}/`, undefined, { csrf: data.csrf });
+    fresh = await api("GET", `/api/annotations/${id}/`, undefined, { csrf: data.csrf });
     if (fresh.deleted) anns.delete(id);
     else anns.set(id, { ...fresh, mine: true, pending: false });
   } catch {
     anns.delete(id);
   }
-  render();
+  refresh(old, fresh);
 }
 
 const queue = new SaveQueue({
@@ -205,16 +251,17 @@ const queue = new SaveQueue({
         && active.dataset.starts.split(" ").includes(tmp));
       anns.delete(tmp);
       anns.set(server.id, merged);
-      render();
+      refresh(merged);
       if (hadFocus && markFor(server.id)) markFor(server.id).focus({ preventScroll: true });
-      window.__lastSaved = { id: server.id, seq: ++savedSeq, at: performance.now() };
+      announceSaved(server.id);
     },
     updated(server) {
+      const old = anns.get(server.id);
       anns.set(server.id, merge(server.id, server));
-      render();
-      window.__lastSaved = { id: server.id, seq: ++savedSeq, at: performance.now() };
+      refresh(old, server);
+      announceSaved(server.id);
     },
-    deleted(id) { anns.delete(id); render(); },
+    deleted(id) { const old = anns.get(id); anns.delete(id); refresh(old); },
     rejected(op, err) {
       const detail = (err.body && err.body.detail) || err.message;
       if (err.status === 412) {
@@ -222,7 +269,11 @@ const queue = new SaveQueue({
       } else {
         setState("error", { message: `Not saved: ${detail}` });
       }
-      if (op.op === "create") { anns.delete(op.tmp); render(); } else reloadOne(op.id);
+      if (op.op === "create") {
+        const old = anns.get(op.tmp);
+        anns.delete(op.tmp);
+        refresh(old);
+      } else reloadOne(op.id);
     },
     state(name, info) {
       if (name === "saved" && saveState.dataset.state === "error") return; // keep the message
@@ -278,7 +329,7 @@ const popover = new Popover({
   labelName,
   onSave: save,
   onDelete: remove,
-  onClose: () => updateCaret(),
+  onClose: () => scheduleCaret(),
 });
 
 function openNew() {
@@ -309,12 +360,13 @@ function save(form) {
       tag: form.values.tag, verdict: form.values.verdict || null, claimant: form.values.claimant,
       note: form.values.note, evidence_urls: form.values.evidence_urls,
     };
-    anns.set(tmp, { ...body, id: tmp, mine: true, pending: true, version: 0, reviewer: data.user });
+    const local = { ...body, id: tmp, mine: true, pending: true, version: 0, reviewer: data.user };
+    anns.set(tmp, local);
+    queue.push({ op: "create", tmp, body }); // the request is on its way while we draw
     window.getSelection().removeAllRanges();
-    render();
+    refresh(local);
     const mark = markFor(tmp);
     if (mark) mark.focus({ preventScroll: true });
-    queue.push({ op: "create", tmp, body });
     return;
   }
   const a = anns.get(form.ann.id);
@@ -328,17 +380,17 @@ function save(form) {
   }
   if (!Object.keys(changes).length) return;
   Object.assign(a, changes, { pending: true });
-  render();
   queue.push({ op: "update", id: a.id, changes });
+  refresh(a);
 }
 
 function remove(form) {
   const a = anns.get(form.ann.id);
   if (!a) return;
   a.deleting = true;
-  render();
-  container.focus({ preventScroll: true });
   queue.push({ op: "delete", id: a.id });
+  refresh(a);
+  container.focus({ preventScroll: true });
 }
 
 // Mouse: a drag (also across paragraphs) opens the popover; a click on a highlight opens it.
@@ -395,10 +447,16 @@ function updateCaret() {
   }
 }
 
+let caretFrame = 0;
+function scheduleCaret() {
+  // Reading a caret position forces layout: do it once per frame, never in a save path.
+  if (!caretFrame) caretFrame = requestAnimationFrame(() => { caretFrame = 0; updateCaret(); });
+}
+
 document.addEventListener("selectionchange", () => {
-  if (container.contains(document.activeElement)) updateCaret();
+  if (container.contains(document.activeElement)) scheduleCaret();
 });
-container.addEventListener("focus", () => { ensureCaret(); updateCaret(); });
+container.addEventListener("focus", () => { ensureCaret(); scheduleCaret(); });
 container.addEventListener("blur", () => { caret.hidden = true; });
 
 const MOVES = { ArrowLeft: ["backward", "character"], ArrowRight: ["forward", "character"],
