@@ -329,14 +329,22 @@ const popover = new Popover({
   labelName,
   onSave: save,
   onDelete: remove,
-  onClose: () => scheduleCaret(),
+  onClose: () => {
+    if (window.CSS && CSS.highlights) CSS.highlights.delete("fc-selecting");
+    scheduleCaret();
+  },
 });
 
 function openNew() {
   if (readonly) return false;
   const span = selectionSpan();
   if (!span) return false;
-  const rect = rangeFromUtf16(container, span.u16.start, span.u16.end).getBoundingClientRect();
+  const range = rangeFromUtf16(container, span.u16.start, span.u16.end);
+  const rect = range.getBoundingClientRect();
+  // Keep the chosen text marked while focus is in the popover (the native selection fades).
+  if (window.CSS && CSS.highlights && window.Highlight) {
+    CSS.highlights.set("fc-selecting", new Highlight(range));
+  }
   hideTooltip();
   popover.open({ mode: "new", span, rect, returnFocus: container });
   return true;
