@@ -69,3 +69,13 @@ def test_invisible_article_is_404(client, alice, charlie, settings):
 def test_page_needs_login(client, article):
     response = client.get(f"/articles/{article.pk}/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_unassigned_reviewer_reads_only(client, alice, article):
+    from annotations.models import Assignment
+
+    Assignment.objects.create(article=article, reviewer=alice, active=False)
+    client.force_login(alice)
+    response = client.get(f"/articles/{article.pk}/")
+    assert _data(response)["readonly"] is True
+    assert 'id="submit-open"' not in response.content.decode()

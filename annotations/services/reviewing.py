@@ -78,14 +78,18 @@ def queue_counts(*, user: Any) -> QueueCounts:
     return counts
 
 
-def my_assignment_status(*, user: Any, article: Article) -> str:
-    """The reviewer's status on this article ("new" when they have not started)."""
-    status = (
+def my_assignment(*, user: Any, article: Article) -> tuple[str, bool]:
+    """The reviewer's status on this article ("new" when not started) and whether they may
+    still write to it (not submitted, not unassigned)."""
+    row = (
         Assignment.objects.filter(article=article, reviewer=user)
-        .values_list("status", flat=True)
+        .values_list("status", "active")
         .first()
     )
-    return status or AssignmentStatus.NEW.value
+    if row is None:
+        return AssignmentStatus.NEW.value, True
+    status, active = row
+    return status, active and status != AssignmentStatus.SUBMITTED
 
 
 class AnnotationData(TypedDict):

@@ -50,8 +50,8 @@ def annotate(request: HttpRequest, pk: int) -> HttpResponse:
         Article.objects.visible_to(request.user).select_related("verdict_scale"), pk=pk
     )
     labels = list(article.verdict_scale.labels.all())
-    my_status = reviewing.my_assignment_status(user=request.user, article=article)
-    can_annotate = roles.is_reviewer(request.user) and my_status != AssignmentStatus.SUBMITTED
+    my_status, writable = reviewing.my_assignment(user=request.user, article=article)
+    can_annotate = roles.is_reviewer(request.user) and writable
     workspace = {
         "article": {
             "id": article.pk,
@@ -77,6 +77,7 @@ def annotate(request: HttpRequest, pk: int) -> HttpResponse:
             "my_status": my_status,
             "status_label": AssignmentStatus(my_status).label,
             "can_annotate": can_annotate,
+            "user_is_reviewer": roles.is_reviewer(request.user),
             "blind": settings.FACTCHECK_BLIND_REVIEW,
         },
     )

@@ -38,6 +38,18 @@ export class Popover {
     this.el("pop-note").value = src.note || "";
     this.el("pop-evidence").value = (src.evidence_urls || []).join("\n");
     this.el("pop-error").textContent = "";
+    const links = this.el("pop-links");
+    links.replaceChildren(...(src.evidence_urls || []).filter((u) => /^https?:\/\//i.test(u))
+      .map((u) => {
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = u; // http(s) only, checked above: never a javascript: URL
+        a.textContent = u;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        li.append(a);
+        return li;
+      }));
     const del = this.el("pop-delete");
     del.hidden = mode !== "edit";
     del.textContent = "Delete";
@@ -80,6 +92,16 @@ export class Popover {
 
   keydown(e) {
     const t = e.target;
+    if (e.key === "Tab") {
+      // Keep Tab inside the popover while it is open.
+      const stops = [...this.form.querySelectorAll("input, select, textarea, button")]
+        .filter((el) => !el.disabled && !el.hidden && el.offsetParent !== null
+          && !(el.type === "radio" && !el.checked && this.radios().some((r) => r.checked)));
+      const first = stops[0];
+      const last = stops[stops.length - 1];
+      if (!e.shiftKey && t === last) { e.preventDefault(); first.focus(); return; }
+      if (e.shiftKey && t === first) { e.preventDefault(); last.focus(); return; }
+    }
     const typing = t.matches("input[type=text], textarea");
     if (e.key === "Escape") { e.preventDefault(); this.close(); return; }
     if (this.state && this.state.mode === "view") return;

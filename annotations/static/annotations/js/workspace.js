@@ -149,6 +149,7 @@ function renderList() {
   while (cursor) { const n = cursor.nextSibling; cursor.remove(); cursor = n; }
   for (const id of [...listItems.keys()]) if (!keep.has(id)) listItems.delete(id);
   $("ann-count").textContent = String(items.length);
+  $("ann-heading").textContent = items.every((a) => a.mine) ? "My annotations" : "Annotations";
   $("ann-empty").hidden = items.length > 0;
   const sc = $("submit-count");
   if (sc) sc.textContent = String(items.filter((a) => a.mine).length);
@@ -186,6 +187,7 @@ function showTooltip(mark) {
     return div;
   }));
   tooltip.hidden = false;
+  mark.setAttribute("aria-describedby", "tooltip");
   const r = mark.getBoundingClientRect();
   const w = tooltip.offsetWidth;
   tooltip.style.left = `${Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + innerWidth - w - 8))}px`;
@@ -525,10 +527,6 @@ if (submitOpen) {
     }
   });
 }
-
-window.addEventListener("beforeunload", (e) => {
-  if (queue.pending) e.preventDefault(); // the queue is in localStorage, but say so anyway
-});
 
 // ---------- start ----------
 
