@@ -69,3 +69,27 @@ def test_selection_across_a_paragraph_break(page, live_server):
     assert stored.quote == phrase and stored.tag == "estimate"
     assert article.text[stored.start : stored.end] == phrase
     assert highlight_text(page, stored.pk) == phrase
+
+
+def test_a_selection_made_without_mouseup_gets_an_annotate_button(page, live_server):
+    """Touch screens select by long-press: the selection alone offers the Annotate button."""
+    make_user("alice")
+    article = make_article()
+    login(page, live_server, "alice")
+    open_article(page, live_server, article)
+    assert page.is_hidden("#annotate-btn")
+    page.evaluate(
+        """() => { const box = document.getElementById('article-text');
+          const w = document.createTreeWalker(box, NodeFilter.SHOW_TEXT); const n = w.nextNode();
+          const i = n.data.indexOf('Moscow denied');
+          getSelection().setBaseAndExtent(n, i, n, i + 'Moscow denied'.length); }"""
+    )
+    page.wait_for_selector("#annotate-btn:not([hidden])")
+    page.click("#annotate-btn")
+    page.wait_for_selector("#popover:not([hidden])")
+    assert page.inner_text("#pop-quote") == "Moscow denied"
+    before = saved_count(page)
+    page.keyboard.press("2")
+    page.keyboard.press("Enter")
+    wait_saved(page, before)
+    assert Annotation.objects.get().quote == "Moscow denied"

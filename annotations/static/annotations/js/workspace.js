@@ -349,6 +349,7 @@ function openNew() {
   }
   hideTooltip();
   popover.open({ mode: "new", span, rect, returnFocus: container });
+  if (annotateBtn) annotateBtn.hidden = true;
   return true;
 }
 
@@ -463,8 +464,23 @@ function scheduleCaret() {
   if (!caretFrame) caretFrame = requestAnimationFrame(() => { caretFrame = 0; updateCaret(); });
 }
 
+// Touch screens select without a mouseup we can rely on: offer a button for the selection.
+const annotateBtn = $("annotate-btn");
+let dragging = false;
+container.addEventListener("mousedown", () => { dragging = true; });
+document.addEventListener("mouseup", () => { dragging = false; });
+if (annotateBtn) {
+  annotateBtn.addEventListener("mousedown", (e) => e.preventDefault()); // keep the selection
+  annotateBtn.addEventListener("click", () => { annotateBtn.hidden = true; openNew(); });
+}
+
 document.addEventListener("selectionchange", () => {
   if (container.contains(document.activeElement)) scheduleCaret();
+  if (annotateBtn) {
+    const sel = window.getSelection();
+    annotateBtn.hidden = dragging || !popover.form.hidden || sel.isCollapsed || !sel.rangeCount
+      || !container.contains(sel.getRangeAt(0).commonAncestorContainer);
+  }
 });
 container.addEventListener("focus", () => { ensureCaret(); scheduleCaret(); });
 container.addEventListener("blur", () => { caret.hidden = true; });
