@@ -404,9 +404,13 @@ function remove(form) {
   container.focus({ preventScroll: true });
 }
 
-// Mouse: a drag (also across paragraphs) opens the popover; a click on a highlight opens it.
-container.addEventListener("mouseup", (e) => {
-  if (e.button !== 0) return;
+// Mouse: a drag (also across paragraphs, and ending outside the text) opens the popover;
+// a click on a highlight opens that annotation.
+let dragging = false;
+container.addEventListener("mousedown", (e) => { if (e.button === 0) dragging = true; });
+document.addEventListener("mouseup", (e) => {
+  if (e.button !== 0 || !dragging) return;
+  dragging = false;
   setTimeout(() => {
     if (openNew()) return;
     const mark = e.target.closest && e.target.closest("mark.hl");
@@ -466,9 +470,6 @@ function scheduleCaret() {
 
 // Touch screens select without a mouseup we can rely on: offer a button for the selection.
 const annotateBtn = $("annotate-btn");
-let dragging = false;
-container.addEventListener("mousedown", () => { dragging = true; });
-document.addEventListener("mouseup", () => { dragging = false; });
 if (annotateBtn) {
   annotateBtn.addEventListener("mousedown", (e) => e.preventDefault()); // keep the selection
   annotateBtn.addEventListener("click", () => { annotateBtn.hidden = true; openNew(); });
@@ -479,7 +480,7 @@ document.addEventListener("selectionchange", () => {
   if (annotateBtn) {
     const sel = window.getSelection();
     annotateBtn.hidden = dragging || !popover.form.hidden || sel.isCollapsed || !sel.rangeCount
-      || !container.contains(sel.getRangeAt(0).commonAncestorContainer);
+      || !sel.getRangeAt(0).intersectsNode(container);
   }
 });
 container.addEventListener("focus", () => { ensureCaret(); scheduleCaret(); });
