@@ -79,3 +79,15 @@ def test_unassigned_reviewer_reads_only(client, alice, article):
     response = client.get(f"/articles/{article.pk}/")
     assert _data(response)["readonly"] is True
     assert 'id="submit-open"' not in response.content.decode()
+
+
+def test_span_whose_text_changed_is_sent_with_its_quote_as_orphaned(client, alice, article):
+    from annotations.models import Annotation
+
+    fine = make_annotation(article, alice, 0, 11)
+    lost = make_annotation(article, alice, 12, 20)
+    Annotation.objects.filter(pk=lost.pk).update(quote="no longer here", anchor_status="orphaned")
+    client.force_login(alice)
+    rows = {a["id"]: a for a in _data(client.get(f"/articles/{article.pk}/"))["annotations"]}
+    assert "quote" not in rows[fine.pk] and not rows[fine.pk].get("orphaned")
+    assert rows[lost.pk]["orphaned"] is True and rows[lost.pk]["quote"] == "no longer here"

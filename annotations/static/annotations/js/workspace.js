@@ -18,7 +18,11 @@ const labelName = new Map(data.labels.map((l) => [l.slug, l.name]));
 const tagName = Object.fromEntries(data.tags.map((t) => [t.value, t.label]));
 
 const anns = new Map(); // id (number, or "t…" for unsaved new ones) -> annotation
-for (const a of data.annotations) anns.set(a.id, { ...a });
+// The page sends offsets only; the quote is the text there (stored spans always match it).
+for (const a of data.annotations) {
+  const quote = a.orphaned ? a.quote : text.slice(map.toUtf16(a.start), map.toUtf16(a.end));
+  anns.set(a.id, { ...a, quote });
+}
 const hl = new Highlighter(container, text);
 let tmpSeq = 0;
 let savedSeq = 0;
@@ -31,7 +35,8 @@ function visible() {
 }
 
 function spans() {
-  return visible().map((a) => ({
+  // A span whose text changed in a revision is listed, not drawn at offsets that are wrong.
+  return visible().filter((a) => !a.orphaned).map((a) => ({
     id: a.id, s: map.toUtf16(a.start), e: map.toUtf16(a.end),
     tag: a.tag, mine: a.mine, pending: !!a.pending,
   }));
@@ -112,6 +117,12 @@ function listItem(a) {
     p.textContent = "unsaved";
     head.append(p);
   }
+  if (a.orphaned) {
+    const o = document.createElement("span");
+    o.className = "pending-chip";
+    o.textContent = "text changed — not found";
+    head.append(o);
+  }
   const quote = document.createElement("span");
   quote.className = "ann-quote";
   quote.textContent = a.quote.length > 160 ? `${a.quote.slice(0, 160)}…` : a.quote;
@@ -130,7 +141,11 @@ function listItem(a) {
 function renderList() {
   const list = $("ann-list");
   const items = visible();
-  const keep = new Set();
+  // Drop items that are gone first, so that the walk below only moves what really moved.
+  const keep = new Set(items.map((a) => a.id));
+  for (const [id, entry] of listItems) {
+    if (!keep.has(id)) { entry[0].remove(); listItems.delete(id); }
+  }
   let cursor = list.firstChild;
   for (const a of items) {
     const stamp = [a.tag, a.verdict, a.mine, a.pending, a.quote, a.claimant, a.reviewer].join("\u0001");
@@ -142,12 +157,10 @@ function renderList() {
       entry = [li, stamp];
       listItems.set(a.id, entry);
     }
-    keep.add(a.id);
     if (entry[0] !== cursor) list.insertBefore(entry[0], cursor);
     else cursor = cursor.nextSibling;
   }
   while (cursor) { const n = cursor.nextSibling; cursor.remove(); cursor = n; }
-  for (const id of [...listItems.keys()]) if (!keep.has(id)) listItems.delete(id);
   $("ann-count").textContent = String(items.length);
   $("ann-heading").textContent = items.every((a) => a.mine) ? "My annotations" : "Annotations";
   $("ann-empty").hidden = items.length > 0;
