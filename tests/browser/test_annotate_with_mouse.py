@@ -29,8 +29,10 @@ def test_mouse_selection_is_tagged_saved_and_found_again_after_reload(page, live
     page.keyboard.press("1")  # claim; focus moves on to the verdict
     page.select_option("#pop-verdict", "mostly-true")
     page.fill("#pop-claimant", "South Korean officials")
+    assert page.inner_text("#my-status") == "New"
     page.keyboard.press("Enter")
     wait_saved(page, before)
+    assert page.inner_text("#my-status") == "In progress"
 
     stored = Annotation.objects.get()
     start = LOREM.index(phrase)

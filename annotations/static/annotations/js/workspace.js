@@ -228,7 +228,9 @@ function setState(name, info) {
   else if (name === "saved") saveState.textContent = "All changes saved";
   else if (name === "retrying") {
     const secs = Math.round(info.wait / 1000);
-    saveState.textContent = `Not saved — retrying in ${secs} s (${info.pending} pending)`;
+    const why = info.err && info.err.status === 403
+      ? "your session ended: log in again in another tab; " : "";
+    saveState.textContent = `Not saved — ${why}retrying in ${secs} s (${info.pending} pending)`;
   } else if (name === "error") saveState.textContent = info.message;
 }
 
@@ -268,6 +270,11 @@ const queue = new SaveQueue({
       anns.set(server.id, merged);
       refresh(merged);
       if (hadFocus && markFor(server.id)) markFor(server.id).focus({ preventScroll: true });
+      const chip = $("my-status");
+      if (chip.classList.contains("chip-new")) { // the first span starts the review
+        chip.className = "chip chip-in_progress";
+        chip.textContent = "In progress";
+      }
       announceSaved(server.id);
     },
     updated(server) {
@@ -525,6 +532,7 @@ container.addEventListener("keydown", (e) => {
   if ((e.key === "Enter" || e.key === "a") && !e.ctrlKey && !e.metaKey && !e.altKey) {
     if (openNew()) e.preventDefault();
   }
+  if (e.key === "Escape" && window.getSelection().rangeCount) window.getSelection().collapseToEnd();
 });
 
 // ---------- help, submit, global keys ----------
