@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,6 +51,32 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> Any:
         return Article.objects.visible_to(self.request.user).select_related("verdict_scale")
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "SubmitResult",
+            {
+                "article": serializers.IntegerField(),
+                "status": serializers.CharField(),
+                "submitted_at": serializers.DateTimeField(),
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Hand in my review of this article; my annotations become read-only."""
+        article = self.get_object()
+        assignment = annotating.submit_article(
+            user=request.user, article=article, via=_via(request)
+        )
+        return Response(
+            {
+                "article": article.pk,
+                "status": assignment.status,
+                "submitted_at": assignment.submitted_at,
+            }
+        )
 
 
 class AnnotationViewSet(

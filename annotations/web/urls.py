@@ -6,6 +6,7 @@ from annotations.web import adjudicate, assign, history, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("articles/<int:pk>/", views.annotate, name="annotate"),
     path("healthz", views.healthz, name="healthz"),
     path("assign/", assign.assign, name="assign"),
     path("adjudicate/", adjudicate.index, name="adjudicate_index"),
