@@ -1,11 +1,31 @@
 from __future__ import annotations
 
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from annotations.api import views
+from annotations.api import agreement, exports, imports, tokens, verdicts, views
 
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("annotations", views.AnnotationViewSet, basename="annotation")
+router.register("verdicts", verdicts.VerdictViewSet, basename="verdict")
+router.register("verdict-scales", views.VerdictScaleViewSet, basename="verdict-scale")
+router.register("import-jobs", imports.ImportJobViewSet, basename="import-job")
+router.register("tokens", tokens.ApiTokenViewSet, basename="api-token")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("agreement/articles/<int:pk>/", agreement.article_agreement, name="agreement-article"),
+    path("agreement/corpus/", agreement.corpus_agreement, name="agreement-corpus"),
+    path("exports/annotations.jsonl", exports.AnnotationsJSONLExport.as_view()),
+    path("exports/annotations.csv", exports.AnnotationsCSVExport.as_view()),
+    path("exports/claimreview.jsonl", exports.ClaimReviewExport.as_view()),
+    path("exports/claimreview.json", exports.ClaimReviewExport.as_view(), {"fmt": "json"}),
+    path("exports/webannotation.jsonld", exports.WebAnnotationExport.as_view()),
+    path("exports/doccano.jsonl", exports.DoccanoExport.as_view()),
+    path("exports/labelstudio.json", exports.LabelStudioExport.as_view()),
+    *router.urls,
+]

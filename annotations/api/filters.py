@@ -1,0 +1,127 @@
+"""django-filter FilterSets: the query parameters of the list and export endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as df
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from annotations.models import Annotation, Article, ArticleStatus, ImportJob, Tag
+from annotations.models.imports import JobKind, JobStatus
+from annotations.models.review import AnnotationKind, AnnotationState
+
+UPDATED_SINCE_HELP = (
+    "ISO 8601 date-time. Rows changed at or after it, oldest change first, INCLUDING "
+    "deletions as tombstones `{id, deleted: true, updated_at}`. Store the largest "
+    "`updated_at` you saw and poll again with it."
+)
+
+
+class ArticleFilter(df.FilterSet):
+    source = df.CharFilter(field_name="source", help_text="Outlet, exact match.")
+    published_after = df.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="Published at or after."
+    )
+    published_before = df.IsoDateTimeFilter(
+        field_name="published_at", lookup_expr="lt", help_text="Published before."
+    )
+    created_after = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    import_job = df.NumberFilter(field_name="import_job_id", help_text="Import job id.")
+    status = df.ChoiceFilter(choices=ArticleStatus.choices)
+    q = df.CharFilter(method="search", help_text="Text search in title and text.")
+    updated_since = df.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Changed at or after."
+    )
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Article], name: str, value: str) -> QuerySet[Article]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
+
+
+class AnnotationFilter(df.FilterSet):
+    article = df.NumberFilter(field_name="article_id", help_text="Article id.")
+    tag = df.ChoiceFilter(choices=Tag.choices)
+    verdict = df.CharFilter(field_name="verdict__slug", help_text="Verdict label slug.")
+    reviewer = df.CharFilter(field_name="reviewer__username", help_text="Reviewer's username.")
+    source = df.CharFilter(field_name="article__source", help_text="Article's outlet.")
+    kind = df.ChoiceFilter(choices=AnnotationKind.choices)
+    state = df.ChoiceFilter(choices=AnnotationState.choices, help_text="draft or submitted.")
+    needs_attention = df.BooleanFilter()
+    created_after = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    article_published_after = df.IsoDateTimeFilter(
+        field_name="article__published_at", lookup_expr="gte"
+    )
+    article_published_before = df.IsoDateTimeFilter(
+        field_name="article__published_at", lookup_expr="lt"
+    )
+    updated_since = df.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
+    )
+
+    class Meta:
+        model = Annotation
+        fields: list[str] = []
+
+
+class VerdictFilter(AnnotationFilter):
+    published = df.BooleanFilter(
+        method="filter_published",
+        help_text="true: only official verdicts (finals on published articles).",
+    )
+    has_final = df.BooleanFilter(
+        method="filter_has_final", help_text="true: only rows with a final verdict."
+    )
+
+    def filter_published(self, queryset: QuerySet[Any], name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        official = Q(kind=AnnotationKind.FINAL, article__status=ArticleStatus.PUBLISHED)
+        return queryset.filter(official) if value else queryset.exclude(official)
+
+    def filter_has_final(self, queryset: QuerySet[Any], name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        final = Q(kind=AnnotationKind.FINAL)
+        return queryset.filter(final) if value else queryset.exclude(final)
+
+
+class ImportJobFilter(df.FilterSet):
+    status = df.ChoiceFilter(choices=JobStatus.choices)
+    kind = df.ChoiceFilter(choices=JobKind.choices)
+
+    class Meta:
+        model = ImportJob
+        fields: list[str] = []
+
+
+def filter_parameters(filterset: type[df.FilterSet]) -> list[OpenApiParameter]:
+    """OpenAPI query parameters of a FilterSet, for views that are not list views."""
+    params = []
+    for name, field in filterset.base_filters.items():
+        kind: Any = str
+        enum = None
+        if isinstance(field, df.NumberFilter):
+            kind = int
+        elif isinstance(field, df.BooleanFilter):
+            kind = bool
+        elif isinstance(field, df.IsoDateTimeFilter):
+            kind = OpenApiTypes.DATETIME
+        elif isinstance(field, df.ChoiceFilter):
+            enum = [value for value, _ in field.extra["choices"]]
+        params.append(
+            OpenApiParameter(
+                name, kind, enum=enum, description=str(field.extra.get("help_text") or "")
+            )
+        )
+    return params

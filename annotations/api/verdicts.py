@@ -1,0 +1,318 @@
+"""Verdicts: what clients come for.
+
+A verdict row is one annotation with a verdict (tag claim, estimate or denial):
+
+* every FINAL annotation (the adjudicated result) is a row, with ``final_verdict`` set;
+* every REVIEW annotation not covered by a final one is a row with ``final_verdict: null``.
+  A final covers a review when it is on the same article and their spans overlap, or when
+  the final is ``based_on`` it.
+
+Each row carries ``reviewer_verdicts``: the reviewers' annotations (with a verdict) that
+overlap it and that the caller may see. When a final appears, the review rows it covers
+stop being rows; its ``supersedes`` lists their ids so a mirror can drop them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotations.api.filters import VerdictFilter
+from annotations.api.formats import claim_review, label_dict, verdict_url
+from annotations.api.pagination import SYNC_ORDERING
+from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
+from annotations.models.review import AnnotationKind
+
+VERDICT_TAGS = (Tag.CLAIM, Tag.ESTIMATE, Tag.DENIAL)
+# Columns of the article a verdict row needs; its text can be megabytes.
+ARTICLE_HEAVY = ("article__text", "article__raw", "article__minhash", "article__removed_lines")
+
+VERDICTS_DESCRIPTION = __doc__
+
+
+def verdict_queryset(user: Any, *, sync: bool = False) -> QuerySet[Annotation]:
+    """Verdict rows visible to ``user``; with ``sync`` also tombstones (see is_tombstone)."""
+    covering = (
+        Annotation.objects.visible_to(user)
+        .filter(deleted_at__isnull=True, kind=AnnotationKind.FINAL)
+        .filter(article_id=OuterRef("article_id"))
+        .filter(
+            Q(start__lt=OuterRef("end"), end__gt=OuterRef("start")) | Q(based_on_id=OuterRef("pk"))
+        )
+    )
+    qs = (
+        Annotation.objects.visible_to(user)
+        .filter(tag__in=VERDICT_TAGS)
+        .annotate(covered=Exists(covering))
+        .select_related("article", "reviewer", "verdict")
+        .defer(*ARTICLE_HEAVY)
+    )
+    if not sync:
+        qs = qs.filter(deleted_at__isnull=True, verdict__isnull=False).filter(
+            Q(kind=AnnotationKind.FINAL) | Q(covered=False)
+        )
+    return qs
+
+
+def is_tombstone(row: Annotation) -> bool:
+    """Deleted, without a verdict, or a review a final now covers: gone from the list."""
+    return (
+        row.deleted_at is not None
+        or row.verdict_id is None
+        or (row.kind == AnnotationKind.REVIEW and getattr(row, "covered", False))
+    )
+
+
+def attach_reviewer_verdicts(rows: Iterable[Annotation], user: Any) -> None:
+    """Set ``row.reviewer_verdicts`` on each row with one query for the whole page."""
+    rows = [row for row in rows if not is_tombstone(row)]
+    article_ids = {row.article_id for row in rows}
+    by_article: dict[int, list[Annotation]] = defaultdict(list)
+    if article_ids:
+        reviews = (
+            Annotation.objects.visible_to(user)
+            .filter(deleted_at__isnull=True, kind=AnnotationKind.REVIEW, verdict__isnull=False)
+            .filter(article_id__in=article_ids)
+            .select_related("reviewer", "verdict")
+            .only(
+                "id",
+                "article_id",
+                "start",
+                "end",
+                "quote",
+                "claimant",
+                "state",
+                "tag",
+                "updated_at",
+                "reviewer__username",
+                "verdict__slug",
+                "verdict__name",
+                "verdict__ordinal",
+                "verdict__is_rateable",
+            )
+            .order_by("article_id", "start", "end", "id")
+        )
+        for review in reviews:
+            by_article[review.article_id].append(review)
+    for row in rows:
+        row.reviewer_verdicts = [
+            r
+            for r in by_article.get(row.article_id, ())
+            if (r.start < row.end and row.start < r.end) or r.pk == row.based_on_id
+        ]
+
+
+def rating_bounds() -> dict[int, tuple[int, int]]:
+    """(worst, best) rateable ordinal per scale id, in one query (as scale.rateable_ordinals)."""
+    rows = (
+        VerdictLabel.objects.filter(is_rateable=True, ordinal__isnull=False)
+        .values("scale_id")
+        .annotate(lo=Min("ordinal"), hi=Max("ordinal"))
+    )
+    return {row["scale_id"]: (row["lo"], row["hi"]) for row in rows}
+
+
+# --- Serializers (fields describe the schema; to_representation is hand-written for speed) --
+
+
+class LabelSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    ordinal = serializers.IntegerField(allow_null=True)
+    is_rateable = serializers.BooleanField()
+
+
+class VerdictArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    source = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.CharField()
+
+
+class FinalVerdictSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    verdict = LabelSerializer()
+    adjudicator = serializers.CharField()
+    rationale = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class ReviewerVerdictSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The reviewer's annotation id.")
+    reviewer = serializers.CharField()
+    verdict = LabelSerializer()
+    quote = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    claimant = serializers.CharField()
+    state = serializers.CharField()
+
+
+class VerdictSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Annotation id of the final (or review) row.")
+    kind = serializers.ChoiceField(choices=AnnotationKind.choices)
+    published = serializers.BooleanField(
+        help_text="Official: a final verdict on an article whose verdicts are published."
+    )
+    deleted = serializers.BooleanField(help_text="Always false except in sync tombstones.")
+    article = VerdictArticleSerializer()
+    tag = serializers.ChoiceField(choices=Tag.choices)
+    quote = serializers.CharField()
+    start = serializers.IntegerField(help_text="Unicode code points into the article text.")
+    end = serializers.IntegerField()
+    prefix = serializers.CharField()
+    suffix = serializers.CharField()
+    claimant = serializers.CharField()
+    verdict = LabelSerializer(help_text="This row's verdict (the final one for a final row).")
+    final_verdict = FinalVerdictSerializer(allow_null=True)
+    reviewer_verdicts = ReviewerVerdictSerializer(many=True)
+    supersedes = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Review-row ids this final replaces (drop them from a mirror).",
+    )
+    note = serializers.CharField()
+    evidence_urls = serializers.ListField(child=serializers.URLField())
+    url = serializers.URLField(help_text="Stable public address of this verdict.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, row: Annotation) -> dict[str, Any]:
+        return verdict_dict(row)
+
+
+def _tombstone(row: Annotation) -> dict[str, Any]:
+    reason = "deleted"
+    if row.deleted_at is None:
+        reason = "no_verdict" if row.verdict_id is None else "superseded"
+    return {
+        "id": row.pk,
+        "deleted": True,
+        "reason": reason,
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def verdict_dict(row: Annotation) -> dict[str, Any]:
+    if is_tombstone(row):
+        return _tombstone(row)
+    article = row.article
+    final = row.kind == AnnotationKind.FINAL
+    reviews = getattr(row, "reviewer_verdicts", [])
+    verdict = label_dict(row.verdict)
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "published": final and article.status == ArticleStatus.PUBLISHED,
+        "deleted": False,
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "url": article.url,
+            "source": article.source,
+            "published_at": article.published_at.isoformat() if article.published_at else None,
+            "status": article.status,
+        },
+        "tag": row.tag,
+        "quote": row.quote,
+        "start": row.start,
+        "end": row.end,
+        "prefix": row.prefix,
+        "suffix": row.suffix,
+        "claimant": row.claimant,
+        "verdict": verdict,
+        "final_verdict": {
+            "id": row.pk,
+            "verdict": verdict,
+            "adjudicator": row.reviewer.username,
+            "rationale": row.rationale,
+            "updated_at": row.updated_at.isoformat(),
+        }
+        if final
+        else None,
+        "reviewer_verdicts": [
+            {
+                "id": r.pk,
+                "reviewer": r.reviewer.username,
+                "verdict": label_dict(r.verdict),
+                "quote": r.quote,
+                "start": r.start,
+                "end": r.end,
+                "claimant": r.claimant,
+                "state": r.state,
+            }
+            for r in reviews
+        ],
+        "supersedes": [r.pk for r in reviews] if final else [],
+        "note": row.note,
+        "evidence_urls": list(row.evidence_urls or []),
+        "url": verdict_url(row.pk),
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def is_sync_request(request: Request) -> bool:
+    return bool(request.query_params.get("updated_since"))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List verdicts",
+        description=VERDICTS_DESCRIPTION,
+        parameters=[
+            OpenApiParameter(
+                "updated_since",
+                str,
+                description="ISO 8601. Sync mode: rows changed at or after it, ordered by "
+                "(updated_at, id), with tombstones `{id, deleted: true, reason, updated_at}` "
+                "for rows that were deleted, lost their verdict or were superseded by a final.",
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="One verdict", description=VERDICTS_DESCRIPTION),
+)
+class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = VerdictSerializer
+    filterset_class = VerdictFilter
+
+    def get_queryset(self) -> QuerySet[Annotation]:
+        sync = self.action == "list" and is_sync_request(self.request)
+        return verdict_queryset(self.request.user, sync=sync)
+
+    def get_keyset_ordering(self) -> tuple[str, ...]:
+        return SYNC_ORDERING if is_sync_request(self.request) else ("id",)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        attach_reviewer_verdicts(page, request.user)
+        return self.get_paginated_response([verdict_dict(row) for row in page])
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        attach_reviewer_verdicts([row], request.user)
+        return Response(verdict_dict(row))
+
+    @extend_schema(
+        summary="schema.org ClaimReview of one verdict",
+        description="JSON-LD ClaimReview as search engines and fact-check aggregators "
+        "ingest it. reviewRating.ratingValue is the label's ordinal; bestRating/worstRating "
+        "span the scale's rateable labels; labels outside the rating (e.g. Unverifiable) "
+        "have only alternateName.",
+        responses={200: {"type": "object", "additionalProperties": True}},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def claimreview(self, request: Request, pk: str | None = None) -> Response:
+        row = self.get_object()
+        bounds = rating_bounds().get(row.article.verdict_scale_id)
+        return Response(claim_review(row, bounds), content_type="application/ld+json")
