@@ -27,7 +27,7 @@ from rest_framework.request import Request
 
 from annotations import roles
 from annotations.api.filters import AnnotationFilter, VerdictFilter, filter_parameters
-from annotations.api.formats import ANNO_CONTEXT, claim_review, public_url, web_annotation
+from annotations.api.formats import ANNO_CONTEXT, claim_review, iso, public_url, web_annotation
 from annotations.api.renderers import (
     CSVRenderer,
     JSONLDRenderer,
@@ -74,8 +74,8 @@ def annotation_record(a: Annotation) -> dict[str, Any]:
         "evidence_urls": list(a.evidence_urls or []),
         "state": a.state,
         "version": a.version,
-        "created_at": a.created_at.isoformat(),
-        "updated_at": a.updated_at.isoformat(),
+        "created_at": iso(a.created_at),
+        "updated_at": iso(a.updated_at),
     }
 
 

@@ -13,6 +13,20 @@ from annotations.models import Annotation, Article, ArticleStatus, ImportJob, Ta
 from annotations.models.imports import JobKind, JobStatus
 from annotations.models.review import AnnotationKind, AnnotationState
 
+
+class LenientIsoDateTimeField(df.fields.IsoDateTimeField):
+    """ISO 8601; also accepts a "+hh:mm" offset whose "+" arrived as a space (not URL-encoded)."""
+
+    def strptime(self, value: str, format: str) -> Any:
+        if len(value) > 6 and value[-6] == " " and value[-3] == ":":
+            value = value[:-6] + "+" + value[-5:]
+        return super().strptime(value, format)
+
+
+class IsoDateTimeFilter(df.IsoDateTimeFilter):
+    field_class = LenientIsoDateTimeField
+
+
 UPDATED_SINCE_HELP = (
     "ISO 8601 date-time. Rows changed at or after it, oldest change first, INCLUDING "
     "deletions as tombstones `{id, deleted: true, updated_at}`. Store the largest "
@@ -22,18 +36,18 @@ UPDATED_SINCE_HELP = (
 
 class ArticleFilter(df.FilterSet):
     source = df.CharFilter(field_name="source", help_text="Outlet, exact match.")
-    published_after = df.IsoDateTimeFilter(
+    published_after = IsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="Published at or after."
     )
-    published_before = df.IsoDateTimeFilter(
+    published_before = IsoDateTimeFilter(
         field_name="published_at", lookup_expr="lt", help_text="Published before."
     )
-    created_after = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     import_job = df.NumberFilter(field_name="import_job_id", help_text="Import job id.")
     status = df.ChoiceFilter(choices=ArticleStatus.choices)
     q = df.CharFilter(method="search", help_text="Text search in title and text.")
-    updated_since = df.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Changed at or after."
     )
 
@@ -57,15 +71,15 @@ class AnnotationFilter(df.FilterSet):
     kind = df.ChoiceFilter(choices=AnnotationKind.choices)
     state = df.ChoiceFilter(choices=AnnotationState.choices, help_text="draft or submitted.")
     needs_attention = df.BooleanFilter()
-    created_after = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = df.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    article_published_after = df.IsoDateTimeFilter(
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    article_published_after = IsoDateTimeFilter(
         field_name="article__published_at", lookup_expr="gte"
     )
-    article_published_before = df.IsoDateTimeFilter(
+    article_published_before = IsoDateTimeFilter(
         field_name="article__published_at", lookup_expr="lt"
     )
-    updated_since = df.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
     )
 

@@ -38,8 +38,12 @@ def verdict_url(annotation_id: int) -> str:
     return public_url(f"/verdicts/{annotation_id}/")
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with "Z" for UTC, like DRF's fields (no "+" to URL-encode when sent back)."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def label_dict(label: VerdictLabel | None) -> dict[str, Any] | None:
@@ -151,8 +155,8 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
             "type": "Person",
             "nickname": annotation.reviewer.username,
         },
-        "created": _iso(annotation.created_at),
-        "modified": _iso(annotation.updated_at),
+        "created": iso(annotation.created_at),
+        "modified": iso(annotation.updated_at),
         "body": body,
         "target": {
             "source": article.url or public_url(f"/api/articles/{article.pk}/"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from annotations.api.formats import iso
 from annotations.models import (
     AgreementReport,
     Annotation,
@@ -87,7 +88,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             return {
                 "id": instance.pk,
                 "deleted": True,
-                "updated_at": instance.updated_at.isoformat(),
+                "updated_at": iso(instance.updated_at),
                 "version": instance.version,
             }
         return super().to_representation(instance)

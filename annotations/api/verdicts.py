@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.filters import VerdictFilter
-from annotations.api.formats import claim_review, label_dict, verdict_url
+from annotations.api.formats import claim_review, iso, label_dict, verdict_url
 from annotations.api.pagination import SYNC_ORDERING
 from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
 from annotations.models.review import AnnotationKind
@@ -198,7 +198,7 @@ def _tombstone(row: Annotation) -> dict[str, Any]:
         "id": row.pk,
         "deleted": True,
         "reason": reason,
-        "updated_at": row.updated_at.isoformat(),
+        "updated_at": iso(row.updated_at),
     }
 
 
@@ -219,7 +219,7 @@ def verdict_dict(row: Annotation) -> dict[str, Any]:
             "title": article.title,
             "url": article.url,
             "source": article.source,
-            "published_at": article.published_at.isoformat() if article.published_at else None,
+            "published_at": iso(article.published_at),
             "status": article.status,
         },
         "tag": row.tag,
@@ -235,7 +235,7 @@ def verdict_dict(row: Annotation) -> dict[str, Any]:
             "verdict": verdict,
             "adjudicator": row.reviewer.username,
             "rationale": row.rationale,
-            "updated_at": row.updated_at.isoformat(),
+            "updated_at": iso(row.updated_at),
         }
         if final
         else None,
@@ -256,8 +256,8 @@ def verdict_dict(row: Annotation) -> dict[str, Any]:
         "note": row.note,
         "evidence_urls": list(row.evidence_urls or []),
         "url": verdict_url(row.pk),
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
     }
 
 
