@@ -24,8 +24,8 @@ NOT_COMPUTED = OpenApiResponse(description="Problem: the report has not been com
     responses={200: AgreementReportSerializer, 404: NOT_COMPUTED},
 )
 @api_view(["GET"])
-def article_agreement(request: Request, pk: int) -> Response:
-    article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
+def article_agreement(request: Request, id: int) -> Response:
+    article = get_object_or_404(Article.objects.visible_to(request.user), pk=id)
     if (
         not roles.is_adjudicator(request.user)
         and not article.assignments.filter(reviewer=request.user, status="submitted").exists()

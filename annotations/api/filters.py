@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters as df
+from django import forms
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -25,6 +26,24 @@ class LenientIsoDateTimeField(df.fields.IsoDateTimeField):
 
 class IsoDateTimeFilter(df.IsoDateTimeFilter):
     field_class = LenientIsoDateTimeField
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); anything else is an error rather than silently ignored."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError("Use true or false.")
+
+
+class BooleanFilter(df.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 UPDATED_SINCE_HELP = (
@@ -70,7 +89,7 @@ class AnnotationFilter(df.FilterSet):
     source = df.CharFilter(field_name="article__source", help_text="Article's outlet.")
     kind = df.ChoiceFilter(choices=AnnotationKind.choices)
     state = df.ChoiceFilter(choices=AnnotationState.choices, help_text="draft or submitted.")
-    needs_attention = df.BooleanFilter()
+    needs_attention = BooleanFilter()
     created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     article_published_after = IsoDateTimeFilter(
@@ -89,11 +108,11 @@ class AnnotationFilter(df.FilterSet):
 
 
 class VerdictFilter(AnnotationFilter):
-    published = df.BooleanFilter(
+    published = BooleanFilter(
         method="filter_published",
         help_text="true: only official verdicts (finals on published articles).",
     )
-    has_final = df.BooleanFilter(
+    has_final = BooleanFilter(
         method="filter_has_final", help_text="true: only rows with a final verdict."
     )
 

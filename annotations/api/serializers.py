@@ -19,6 +19,8 @@ from annotations.models import (
 )
 from annotations.models.tokens import TokenScope
 
+MAX_OFFSET = 2**31 - 1  # the database column's range; larger is never a valid offset
+
 
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a typo is an error rather than silently ignored."""
@@ -37,9 +39,13 @@ class StrictSerializer(serializers.Serializer):
 class AnnotationWriteSerializer(StrictSerializer):
     article = serializers.IntegerField(min_value=1, help_text="Article id.")
     start = serializers.IntegerField(
-        min_value=0, help_text="Start offset in Unicode code points of the article text."
+        min_value=0,
+        max_value=MAX_OFFSET,
+        help_text="Start offset in Unicode code points of the article text.",
     )
-    end = serializers.IntegerField(min_value=1, help_text="End offset (exclusive), code points.")
+    end = serializers.IntegerField(
+        min_value=1, max_value=MAX_OFFSET, help_text="End offset (exclusive), code points."
+    )
     quote = serializers.CharField(
         trim_whitespace=False, help_text="Exactly article.text[start:end]."
     )

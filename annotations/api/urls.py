@@ -17,8 +17,15 @@ router.register("tokens", tokens.ApiTokenViewSet, basename="api-token")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("agreement/articles/<int:pk>/", agreement.article_agreement, name="agreement-article"),
+    path(
+        "redoc/",
+        # Our template drops the Google Fonts links so that the page works offline.
+        SpectacularRedocView.as_view(
+            url_name="api-schema", template_name="annotations/api/redoc.html"
+        ),
+        name="api-redoc",
+    ),
+    path("agreement/articles/<int:id>/", agreement.article_agreement, name="agreement-article"),
     path("agreement/corpus/", agreement.corpus_agreement, name="agreement-corpus"),
     path("exports/annotations.jsonl", exports.AnnotationsJSONLExport.as_view()),
     path("exports/annotations.csv", exports.AnnotationsCSVExport.as_view()),
