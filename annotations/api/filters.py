@@ -46,6 +46,20 @@ class BooleanFilter(df.BooleanFilter):
     field_class = StrictBooleanField
 
 
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(df.NumberFilter):
+    """An object id: a whole number in the database's range (a bigger one would overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 UPDATED_SINCE_HELP = (
     "ISO 8601 date-time. Rows changed at or after it, oldest change first, INCLUDING "
     "deletions as tombstones `{id, deleted: true, updated_at}`. Store the largest "
@@ -63,7 +77,7 @@ class ArticleFilter(df.FilterSet):
     )
     created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    import_job = df.NumberFilter(field_name="import_job_id", help_text="Import job id.")
+    import_job = IdFilter(field_name="import_job_id", help_text="Import job id.")
     status = df.ChoiceFilter(choices=ArticleStatus.choices)
     q = df.CharFilter(method="search", help_text="Text search in title and text.")
     updated_since = IsoDateTimeFilter(
@@ -82,7 +96,7 @@ class ArticleFilter(df.FilterSet):
 
 
 class AnnotationFilter(df.FilterSet):
-    article = df.NumberFilter(field_name="article_id", help_text="Article id.")
+    article = IdFilter(field_name="article_id", help_text="Article id.")
     tag = df.ChoiceFilter(choices=Tag.choices)
     verdict = df.CharFilter(field_name="verdict__slug", help_text="Verdict label slug.")
     reviewer = df.CharFilter(field_name="reviewer__username", help_text="Reviewer's username.")

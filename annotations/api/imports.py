@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from annotations import roles
 from annotations.api.filters import ImportJobFilter
+from annotations.api.pagination import ID_PATTERN
 from annotations.api.serializers import ImportJobSerializer, ImportRequestSerializer
 from annotations.models import ImportJob, JobKind
 
@@ -53,6 +54,7 @@ class ImportJobViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = ID_PATTERN
     serializer_class = ImportJobSerializer
     filterset_class = ImportJobFilter
     parser_classes = [JSONParser, MultiPartParser]

@@ -28,6 +28,8 @@ from rest_framework.utils.urls import replace_query_param
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 SYNC_ORDERING = ("updated_at", "id")
+# Ids in URLs: digits only, and few enough to fit a bigint (more would overflow, not 404).
+ID_PATTERN = "[0-9]{1,18}"
 
 
 def _encode(values: list[Any]) -> str:

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.authentication import TokenScopeAllows
+from annotations.api.pagination import ID_PATTERN
 from annotations.api.serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
@@ -45,6 +46,7 @@ class ApiTokenViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = ID_PATTERN
     serializer_class = ApiTokenSerializer
     permission_classes = [permissions.IsAuthenticated, TokenScopeAllows, SessionOnly]
     filter_backends: list[Any] = []

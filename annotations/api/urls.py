@@ -1,10 +1,25 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from annotations.api import agreement, exports, imports, tokens, verdicts, views
+
+
+class IdConverter:
+    """An id that fits a bigint; longer digit strings do not match (404, not an overflow)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "dbid")
 
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
@@ -25,7 +40,7 @@ urlpatterns = [
         ),
         name="api-redoc",
     ),
-    path("agreement/articles/<int:id>/", agreement.article_agreement, name="agreement-article"),
+    path("agreement/articles/<dbid:id>/", agreement.article_agreement, name="agreement-article"),
     path("agreement/corpus/", agreement.corpus_agreement, name="agreement-corpus"),
     path("exports/annotations.jsonl", exports.AnnotationsJSONLExport.as_view()),
     path("exports/annotations.csv", exports.AnnotationsCSVExport.as_view()),

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from annotations.api.filters import VerdictFilter
 from annotations.api.formats import claim_review, iso, label_dict, verdict_url
-from annotations.api.pagination import SYNC_ORDERING
+from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
 from annotations.models.review import AnnotationKind
 
@@ -282,6 +282,7 @@ def is_sync_request(request: Request) -> bool:
     retrieve=extend_schema(summary="One verdict", description=VERDICTS_DESCRIPTION),
 )
 class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = ID_PATTERN
     serializer_class = VerdictSerializer
     filterset_class = VerdictFilter
 

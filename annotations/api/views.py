@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -14,13 +13,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.filters import UPDATED_SINCE_HELP, AnnotationFilter, ArticleFilter
 from annotations.api.formats import ANNO_CONTEXT, web_annotation
-from annotations.api.pagination import SYNC_ORDERING
+from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.api.renderers import WebAnnotationRenderer
 from annotations.api.serializers import (
     AnnotationSerializer,
@@ -79,6 +79,7 @@ def is_sync_request(request: Request) -> bool:
     retrieve=extend_schema(summary="One article with its cleaned text and metadata"),
 )
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID_PATTERN
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
 
@@ -134,6 +135,7 @@ class AnnotationViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = ID_PATTERN
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     renderer_classes = [JSONRenderer, WebAnnotationRenderer, BrowsableAPIRenderer]
@@ -232,6 +234,7 @@ class AnnotationViewSet(
     retrieve=extend_schema(summary="One verdict scale with its labels"),
 )
 class VerdictScaleViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID_PATTERN
     serializer_class = VerdictScaleSerializer
     queryset = VerdictScale.objects.prefetch_related("labels")
     filter_backends: list[Any] = []
