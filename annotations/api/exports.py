@@ -18,7 +18,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -26,7 +25,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 
 from annotations import roles
-from annotations.api.filters import AnnotationFilter, VerdictFilter, filter_parameters
+from annotations.api.filters import (
+    AnnotationFilter,
+    FilterBackend,
+    VerdictFilter,
+    filter_parameters,
+)
 from annotations.api.formats import ANNO_CONTEXT, claim_review, iso, public_url, web_annotation
 from annotations.api.renderers import (
     CSVRenderer,
@@ -144,7 +148,7 @@ EXPORT_RESPONSES = {400: OpenApiResponse(description="Problem: a bad filter valu
 class _Export(GenericAPIView):
     """Exports are GenericAPIViews so that the schema lists their filter parameters."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class: Any = AnnotationFilter
     pagination_class = None
 

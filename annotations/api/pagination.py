@@ -114,7 +114,11 @@ class KeysetPagination(BasePagination):
         if not self.has_next or not self.page:
             return None
         last = self.page[-1]
-        values = [getattr(last, f.lstrip("-")) for f in self.fields]
+        names = [f.lstrip("-") for f in self.fields]
+        if isinstance(last, dict):  # a .values() page
+            values = [last["id" if n == "pk" else n] for n in names]
+        else:
+            values = [getattr(last, n) for n in names]
         url = self.request.build_absolute_uri()
         return replace_query_param(url, self.cursor_query_param, _encode(values))
 

@@ -22,11 +22,12 @@ from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.filters import VerdictFilter
-from annotations.api.formats import claim_review, iso, label_dict, verdict_url
+from annotations.api.formats import claim_review, iso, verdict_url
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
 from annotations.models.review import AnnotationKind
@@ -38,9 +39,21 @@ ARTICLE_HEAVY = ("article__text", "article__raw", "article__minhash", "article__
 VERDICTS_DESCRIPTION = __doc__
 
 
+# Only the columns a verdict row (or its ClaimReview) shows: building fewer, smaller model
+# instances is most of the cost of a page.
+ROW_FIELDS = (
+    *(f.name for f in Annotation._meta.concrete_fields if not f.is_relation),
+    "article", "reviewer", "verdict", "based_on",
+    "article__title", "article__url", "article__source", "article__published_at",
+    "article__status", "article__verdict_scale", "article__published_verdicts_at",
+    "reviewer__username",
+    "verdict__slug", "verdict__name", "verdict__ordinal", "verdict__is_rateable",
+)  # fmt: skip
+
+
 def verdict_queryset(user: Any, *, sync: bool = False) -> QuerySet[Annotation]:
     """Verdict rows visible to ``user``; with ``sync`` also tombstones (see is_tombstone)."""
-    covering = (
+    covering = Exists(
         Annotation.objects.visible_to(user)
         .filter(deleted_at__isnull=True, kind=AnnotationKind.FINAL)
         .filter(article_id=OuterRef("article_id"))
@@ -51,62 +64,96 @@ def verdict_queryset(user: Any, *, sync: bool = False) -> QuerySet[Annotation]:
     qs = (
         Annotation.objects.visible_to(user)
         .filter(tag__in=VERDICT_TAGS)
-        .annotate(covered=Exists(covering))
         .select_related("article", "reviewer", "verdict")
-        .defer(*ARTICLE_HEAVY)
+        .only(*ROW_FIELDS)
     )
-    if not sync:
-        qs = qs.filter(deleted_at__isnull=True, verdict__isnull=False).filter(
-            Q(kind=AnnotationKind.FINAL) | Q(covered=False)
-        )
-    return qs
+    if sync:
+        # Tombstones need to know whether a final now covers a review row.
+        return qs.annotate(covered=covering)
+    return qs.filter(deleted_at__isnull=True, verdict__isnull=False).filter(
+        Q(kind=AnnotationKind.FINAL) | ~covering
+    )
 
 
-def is_tombstone(row: Annotation) -> bool:
+# A verdict row as a flat dict: fetched with .values() because building model instances
+# (four per row with the joins) was most of the cost of a page.
+ROW_VALUES = (
+    "id", "kind", "tag", "quote", "start", "end", "prefix", "suffix", "claimant", "note",
+    "evidence_urls", "rationale", "created_at", "updated_at", "deleted_at", "verdict_id",
+    "based_on_id", "article_id", "article__title", "article__url", "article__source",
+    "article__published_at", "article__status", "reviewer__username", "verdict__slug",
+    "verdict__name", "verdict__ordinal", "verdict__is_rateable",
+)  # fmt: skip
+
+
+def verdict_rows(queryset: QuerySet[Annotation]) -> QuerySet[Any]:
+    """The queryset as flat dicts of ROW_VALUES (plus ``covered`` in sync mode)."""
+    names = [*ROW_VALUES, "covered"] if "covered" in queryset.query.annotations else ROW_VALUES
+    return queryset.values(*names)
+
+
+def is_tombstone(row: dict[str, Any]) -> bool:
     """Deleted, without a verdict, or a review a final now covers: gone from the list."""
     return (
-        row.deleted_at is not None
-        or row.verdict_id is None
-        or (row.kind == AnnotationKind.REVIEW and getattr(row, "covered", False))
+        row["deleted_at"] is not None
+        or row["verdict_id"] is None
+        or (row["kind"] == AnnotationKind.REVIEW and row.get("covered", False))
     )
 
 
-def attach_reviewer_verdicts(rows: Iterable[Annotation], user: Any) -> None:
-    """Set ``row.reviewer_verdicts`` on each row with one query for the whole page."""
+REVIEW_COLUMNS = (
+    "id", "article_id", "start", "end", "quote", "claimant", "state", "reviewer__username",
+    "verdict__slug", "verdict__name", "verdict__ordinal", "verdict__is_rateable",
+)  # fmt: skip
+
+
+def attach_reviewer_verdicts(rows: Iterable[dict[str, Any]], user: Any) -> None:
+    """Set ``row["reviewer_verdicts"]`` (ready-made dicts) on each row, with one query a page.
+
+    Plain tuples rather than model instances, and each review's dict built once even when
+    several rows share it: this is the hot path of the verdict list.
+    """
     rows = [row for row in rows if not is_tombstone(row)]
-    article_ids = {row.article_id for row in rows}
-    by_article: dict[int, list[Annotation]] = defaultdict(list)
+    article_ids = {row["article_id"] for row in rows}
+    by_article: dict[int, list[tuple[int, int, int, dict[str, Any]]]] = defaultdict(list)
     if article_ids:
         reviews = (
             Annotation.objects.visible_to(user)
             .filter(deleted_at__isnull=True, kind=AnnotationKind.REVIEW, verdict__isnull=False)
             .filter(article_id__in=article_ids)
-            .select_related("reviewer", "verdict")
-            .only(
-                "id",
-                "article_id",
-                "start",
-                "end",
-                "quote",
-                "claimant",
-                "state",
-                "tag",
-                "updated_at",
-                "reviewer__username",
-                "verdict__slug",
-                "verdict__name",
-                "verdict__ordinal",
-                "verdict__is_rateable",
-            )
             .order_by("article_id", "start", "end", "id")
+            .values_list(*REVIEW_COLUMNS)
         )
-        for review in reviews:
-            by_article[review.article_id].append(review)
+        for pk, article_id, start, end, quote, claimant, state, username, *label in reviews:
+            slug, name, ordinal, rateable = label
+            by_article[article_id].append(
+                (
+                    pk,
+                    start,
+                    end,
+                    {
+                        "id": pk,
+                        "reviewer": username,
+                        "verdict": {
+                            "slug": slug,
+                            "name": name,
+                            "ordinal": ordinal,
+                            "is_rateable": rateable,
+                        },
+                        "quote": quote,
+                        "start": start,
+                        "end": end,
+                        "claimant": claimant,
+                        "state": state,
+                    },
+                )
+            )
     for row in rows:
-        row.reviewer_verdicts = [
-            r
-            for r in by_article.get(row.article_id, ())
-            if (r.start < row.end and row.start < r.end) or r.pk == row.based_on_id
+        row_start, row_end, based_on = row["start"], row["end"], row["based_on_id"]
+        row["reviewer_verdicts"] = [
+            review
+            for pk, start, end, review in by_article.get(row["article_id"], ())
+            if (start < row_end and row_start < end) or pk == based_on
         ]
 
 
@@ -186,78 +233,72 @@ class VerdictSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
-    def to_representation(self, row: Annotation) -> dict[str, Any]:
+    def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
         return verdict_dict(row)
 
 
-def _tombstone(row: Annotation) -> dict[str, Any]:
+def _tombstone(row: dict[str, Any]) -> dict[str, Any]:
     reason = "deleted"
-    if row.deleted_at is None:
-        reason = "no_verdict" if row.verdict_id is None else "superseded"
+    if row["deleted_at"] is None:
+        reason = "no_verdict" if row["verdict_id"] is None else "superseded"
     return {
-        "id": row.pk,
+        "id": row["id"],
         "deleted": True,
         "reason": reason,
-        "updated_at": iso(row.updated_at),
+        "updated_at": iso(row["updated_at"]),
     }
 
 
-def verdict_dict(row: Annotation) -> dict[str, Any]:
+def verdict_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of one verdict row (a dict from verdict_rows, after attach_reviewer_verdicts)."""
     if is_tombstone(row):
         return _tombstone(row)
-    article = row.article
-    final = row.kind == AnnotationKind.FINAL
-    reviews = getattr(row, "reviewer_verdicts", [])
-    verdict = label_dict(row.verdict)
+    final = row["kind"] == AnnotationKind.FINAL
+    reviews = row.get("reviewer_verdicts", [])
+    verdict = {
+        "slug": row["verdict__slug"],
+        "name": row["verdict__name"],
+        "ordinal": row["verdict__ordinal"],
+        "is_rateable": row["verdict__is_rateable"],
+    }
+    updated_at = iso(row["updated_at"])
     return {
-        "id": row.pk,
-        "kind": row.kind,
-        "published": final and article.status == ArticleStatus.PUBLISHED,
+        "id": row["id"],
+        "kind": row["kind"],
+        "published": final and row["article__status"] == ArticleStatus.PUBLISHED,
         "deleted": False,
         "article": {
-            "id": article.pk,
-            "title": article.title,
-            "url": article.url,
-            "source": article.source,
-            "published_at": iso(article.published_at),
-            "status": article.status,
+            "id": row["article_id"],
+            "title": row["article__title"],
+            "url": row["article__url"],
+            "source": row["article__source"],
+            "published_at": iso(row["article__published_at"]),
+            "status": row["article__status"],
         },
-        "tag": row.tag,
-        "quote": row.quote,
-        "start": row.start,
-        "end": row.end,
-        "prefix": row.prefix,
-        "suffix": row.suffix,
-        "claimant": row.claimant,
+        "tag": row["tag"],
+        "quote": row["quote"],
+        "start": row["start"],
+        "end": row["end"],
+        "prefix": row["prefix"],
+        "suffix": row["suffix"],
+        "claimant": row["claimant"],
         "verdict": verdict,
         "final_verdict": {
-            "id": row.pk,
+            "id": row["id"],
             "verdict": verdict,
-            "adjudicator": row.reviewer.username,
-            "rationale": row.rationale,
-            "updated_at": iso(row.updated_at),
+            "adjudicator": row["reviewer__username"],
+            "rationale": row["rationale"],
+            "updated_at": updated_at,
         }
         if final
         else None,
-        "reviewer_verdicts": [
-            {
-                "id": r.pk,
-                "reviewer": r.reviewer.username,
-                "verdict": label_dict(r.verdict),
-                "quote": r.quote,
-                "start": r.start,
-                "end": r.end,
-                "claimant": r.claimant,
-                "state": r.state,
-            }
-            for r in reviews
-        ],
-        "supersedes": [r.pk for r in reviews] if final else [],
-        "note": row.note,
-        "evidence_urls": list(row.evidence_urls or []),
-        "url": verdict_url(row.pk),
-        "created_at": iso(row.created_at),
-        "updated_at": iso(row.updated_at),
+        "reviewer_verdicts": reviews,
+        "supersedes": [r["id"] for r in reviews] if final else [],
+        "note": row["note"],
+        "evidence_urls": list(row["evidence_urls"] or []),
+        "url": verdict_url(row["id"]),
+        "created_at": iso(row["created_at"]),
+        "updated_at": updated_at,
     }
 
 
@@ -294,13 +335,15 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return SYNC_ORDERING if is_sync_request(self.request) else ("id",)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = verdict_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         attach_reviewer_verdicts(page, request.user)
         return self.get_paginated_response([verdict_dict(row) for row in page])
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        row = self.get_object()
+        row = verdict_rows(self.get_queryset().filter(pk=kwargs["pk"])).first()
+        if row is None:
+            raise NotFound("No verdict with this id that you can see.")
         attach_reviewer_verdicts([row], request.user)
         return Response(verdict_dict(row))
 
