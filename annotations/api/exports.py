@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -103,9 +104,19 @@ def filtered_annotations(request: Request) -> QuerySet[Annotation]:
     return filterset.qs.order_by("id")
 
 
-def _stream(chunks: Iterable[str | bytes], content_type: str, filename: str) -> Any:
+def _stream(
+    chunks: Iterable[str | bytes], content_type: str, filename: str, *, prime: int = 1
+) -> Any:
+    """Stream ``chunks``, after pulling the first ``prime`` of them here in the view.
+
+    Priming runs the first query before the 200 status is sent, so that a database error
+    becomes an error response (and the transaction is not left aborted mid-stream).
+    """
+    iterator = iter(chunks)
+    head = list(itertools.islice(iterator, prime))
     response = StreamingHttpResponse(
-        (c.encode() if isinstance(c, str) else c for c in chunks), content_type=content_type
+        (c.encode() if isinstance(c, str) else c for c in itertools.chain(head, iterator)),
+        content_type=content_type,
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
@@ -238,7 +249,7 @@ class ClaimReviewExport(_Export):
                 yield _dumps(claim_review(row, bounds.get(row.article.verdict_scale_id)))
 
         if fmt == "json":
-            return _stream(_json_array(items()), "application/json", "claimreview.json")
+            return _stream(_json_array(items()), "application/json", "claimreview.json", prime=2)
         lines = (item + "\n" for item in items())
         return _stream(lines, "application/x-ndjson", f"claimreview-{_stamp()}.jsonl")
 
@@ -277,6 +288,7 @@ class WebAnnotationExport(_Export):
             _json_array(items, head=head, tail="]}}"),
             'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
             f"webannotation-{_stamp()}.jsonld",
+            prime=2,
         )
 
 
@@ -360,7 +372,9 @@ class LabelStudioExport(_Export):
             for article, spans in articles_with_annotations(qs):
                 yield _dumps(label_studio_task(article, spans, utf16=utf16))
 
-        return _stream(_json_array(tasks()), "application/json", f"labelstudio-{_stamp()}.json")
+        return _stream(
+            _json_array(tasks()), "application/json", f"labelstudio-{_stamp()}.json", prime=2
+        )
 
 
 def label_studio_task(

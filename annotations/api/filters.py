@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters as df
@@ -17,12 +18,24 @@ from annotations.models.review import AnnotationKind, AnnotationState
 
 
 class LenientIsoDateTimeField(df.fields.IsoDateTimeField):
-    """ISO 8601; also accepts a "+hh:mm" offset whose "+" arrived as a space (not URL-encoded)."""
+    """ISO 8601; also accepts a "+hh:mm" offset whose "+" arrived as a space (not URL-encoded).
 
-    def strptime(self, value: str, format: str) -> Any:
-        if len(value) > 6 and value[-6] == " " and value[-3] == ":":
-            value = value[:-6] + "+" + value[-5:]
-        return super().strptime(value, format)
+    The value is returned in UTC: PostgreSQL refuses offsets beyond ±15:59 that Python
+    accepts, and year 1 with a positive offset lies before datetime.min.
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if len(value) > 6 and value[-6] == " " and value[-3] == ":":
+                value = value[:-6] + "+" + value[-5:]
+        result = super().to_python(value)
+        if result is None:
+            return None
+        try:
+            return result.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Date-time out of range.") from None
 
 
 class IsoDateTimeFilter(df.IsoDateTimeFilter):
