@@ -93,3 +93,13 @@ def test_unsupported_accept_is_406(annotated, alice):
 def test_verdicts_list_is_plain_json_with_page_envelope(annotated, carol):
     rows = results(session_client(carol).get("/api/verdicts/"))
     assert rows[0]["verdict"]["slug"] == "half-true"
+
+
+def test_conditional_get_answers_304_while_unchanged(annotated, alice):
+    client = session_client(alice)
+    url = f"/api/annotations/{annotated.pk}/"
+    etag = client.get(url)["ETag"]
+    unchanged = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304 and unchanged["ETag"] == etag
+    client.patch(url, {"note": "new"}, format="json", HTTP_IF_MATCH=etag)
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200

@@ -179,6 +179,9 @@ class AnnotationViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         annotation = self.get_object()
+        etag = etag_for(annotation)
+        if etag in (tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         if self._wants_web_annotation(request) and annotation.deleted_at is None:
             response = Response(web_annotation(annotation))
         else:
