@@ -93,7 +93,8 @@ def main() -> int:
     out_dir = REPO / "test-artifacts" / "extraction-bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     limit = ["--limit", str(a.limit)] if a.limit else []
-    ours_cmd = f"{shlex.quote(sys.executable)} {shlex.quote(str(REPO / 'benchmarks' / 'extract_stdin.py'))}"
+    script = REPO / "benchmarks" / "extract_stdin.py"
+    ours_cmd = f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
 
     py = sys.executable
     ours = _run(

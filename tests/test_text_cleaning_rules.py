@@ -111,7 +111,8 @@ def test_pattern_table_is_documented_and_ordered():
         "Staff Reports",
         "CLICK FOR FULL STATE SWIM RESULTS",
         (
-            "Chelsea have this morning paid the £71.6million fee to the Spanish league this morning "
+            "Chelsea have this morning paid the £71.6million fee to the Spanish league "
+            "this morning "
             "to secure the world record signing of Athletic Bilbao keeper Kepa Arrizabalaga"
         ),
     ],

@@ -210,7 +210,7 @@ def test_every_boilerplate_line_removed_with_reason(case):
     got = [(r.line_no, r.reason) for r in cleaned.removed]
     assert got == [(n, reason) for n, _, reason in expected]
     norm_lines = normalize_text(raw).split("\n")
-    for removed, (line_no, start, _) in zip(cleaned.removed, expected):
+    for removed, (line_no, start, _) in zip(cleaned.removed, expected, strict=True):
         assert removed.text.strip().startswith(start), (line_no, removed.text)
         # line_no points into the normalised raw text, so an admin can restore the line there
         assert norm_lines[line_no - 1] == removed.text
@@ -221,7 +221,7 @@ def test_every_article_paragraph_kept_verbatim(case):
     kept = [ln for ln in cleaned.text.split("\n") if ln.strip()]
     assert len(kept) == len(want["paragraphs"]), kept
     norm_lines = set(normalize_text(raw).split("\n"))
-    for line, start in zip(kept, want["paragraphs"]):
+    for line, start in zip(kept, want["paragraphs"], strict=True):
         assert line.startswith(start)
         assert line in norm_lines  # verbatim: the same line exists in the (normalised) input
 

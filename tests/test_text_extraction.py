@@ -28,8 +28,9 @@ def article() -> ExtractedArticle:
 
 def test_paragraphs_kept_in_order_separated_by_blank_lines(article):
     paragraphs = article.text.split("\n\n")
-    assert [p[: len(s)] for p, s in zip(paragraphs, PARAGRAPH_STARTS)] == PARAGRAPH_STARTS
     assert len(paragraphs) == len(PARAGRAPH_STARTS)
+    starts = [p[: len(s)] for p, s in zip(paragraphs, PARAGRAPH_STARTS, strict=True)]
+    assert starts == PARAGRAPH_STARTS
     assert "\n\n\n" not in article.text
 
 

@@ -63,4 +63,4 @@ def similarity(sig_a: list[int], sig_b: list[int]) -> float:
         raise ValueError(f"signatures differ in length: {len(sig_a)} != {len(sig_b)}")
     if not sig_a:
         return 0.0
-    return sum(1 for a, b in zip(sig_a, sig_b) if a == b) / len(sig_a)
+    return sum(1 for a, b in zip(sig_a, sig_b, strict=True) if a == b) / len(sig_a)
