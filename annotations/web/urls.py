@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.web import adjudicate, assign, history, views
+from annotations.web import adjudicate, assign, history, tokens, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("articles/<int:pk>/adjudicate/", adjudicate.adjudicate, name="article_adjudicate"),
     path("articles/<int:pk>/outcome/", adjudicate.outcome, name="article_outcome"),
     path("articles/<int:pk>/history/", history.article_history, name="article_history"),
+    path("settings/tokens/", tokens.token_list, name="api-tokens"),
+    path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]
