@@ -187,10 +187,9 @@ def test_api_invisible_annotation_is_404_and_visible_foreign_one_403(revised, bo
         _client(bob).post(f"/api/annotations/{pk}/anchor/", {"action": "confirm"}).status_code
         == 404
     )
-    assert (
-        _client(charlie).post(f"/api/annotations/{pk}/anchor/", {"action": "confirm"}).status_code
-        == 404
-    )
+    # An account without a role is refused by the whole API (HasRole).
+    outsider = _client(charlie).post(f"/api/annotations/{pk}/anchor/", {"action": "confirm"})
+    assert outsider.status_code == 403
     final_pk = notes["final", "figure"].pk
     alice_client = _client(notes["alice", "figure"].reviewer)
     response = alice_client.post(f"/api/annotations/{final_pk}/anchor/", {"action": "confirm"})
@@ -208,4 +207,4 @@ def test_api_article_revisions_lists_old_and_current_text_with_counts(revised, a
     assert (current["number"], current["current"], current["text"]) == (2, True, REVISED)
     assert first["anchors"] is None
     assert current["anchors"] == {"exact": 2, "moved": 0, "fuzzy": 3, "orphaned": 2}
-    assert _client(charlie).get(f"/api/articles/{article.pk}/revisions/").status_code == 404
+    assert _client(charlie).get(f"/api/articles/{article.pk}/revisions/").status_code == 403

@@ -2,11 +2,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.web import revisions, views
+from annotations.web import adjudicate, assign, history, revisions, tokens, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("articles/<int:pk>/", views.annotate, name="annotate"),
     path("healthz", views.healthz, name="healthz"),
+    path("assign/", assign.assign, name="assign"),
+    path("adjudicate/", adjudicate.index, name="adjudicate_index"),
+    path("articles/<int:pk>/adjudicate/", adjudicate.adjudicate, name="article_adjudicate"),
+    path("articles/<int:pk>/outcome/", adjudicate.outcome, name="article_outcome"),
+    path("articles/<int:pk>/history/", history.article_history, name="article_history"),
+    path("settings/tokens/", tokens.token_list, name="api-tokens"),
+    path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
     path("attention/", revisions.attention, name="attention"),
     path("attention/<int:pk>/confirm/", revisions.attention_confirm, name="attention-confirm"),
     path("attention/<int:pk>/fix/", revisions.attention_fix, name="attention-fix"),
