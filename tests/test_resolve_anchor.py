@@ -188,11 +188,15 @@ def test_api_invisible_annotation_is_404_and_visible_foreign_one_403(revised, bo
         == 404
     )
     # An account without a role is refused by the whole API (HasRole).
-    outsider = _client(charlie).post(f"/api/annotations/{pk}/anchor/", {"action": "confirm"})
+    outsider = _client(charlie).post(
+        f"/api/annotations/{pk}/anchor/", {"action": "confirm"}, format="json"
+    )
     assert outsider.status_code == 403
     final_pk = notes["final", "figure"].pk
     alice_client = _client(notes["alice", "figure"].reviewer)
-    response = alice_client.post(f"/api/annotations/{final_pk}/anchor/", {"action": "confirm"})
+    response = alice_client.post(
+        f"/api/annotations/{final_pk}/anchor/", {"action": "confirm"}, format="json"
+    )
     assert response.status_code == 403  # she submitted, so she sees the final, but may not fix it
 
 
