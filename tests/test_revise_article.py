@@ -216,3 +216,45 @@ def test_an_annotation_made_on_a_stale_copy_is_checked_against_the_new_text(seed
         user=alice, article=stale, start=start, end=end, quote=QUOTES["china"], tag="claim"
     )
     assert made.prefix == EDITS["paragraph_above"][start - 32 : start]
+
+
+def _draft(text):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        raw=text, raw_format="text", text=text, title="", byline="", published=None,
+        removed=[], language="",
+    )  # fmt: skip
+
+
+def test_import_of_a_changed_text_revises_the_previous_article(seeded):
+    from annotations.services.revisions import revise_from_import
+    from annotations.text import content_hash
+
+    new_text = EDITS["sentence_deleted"]
+    outcome = revise_from_import(
+        previous=seeded, draft=_draft(new_text), digest=content_hash(new_text), job_id=None
+    )
+    assert (outcome.status, outcome.article.pk, outcome.article.revision) == (
+        "revised",
+        seeded.pk,
+        2,
+    )
+    again = revise_from_import(
+        previous=outcome.article, draft=_draft(new_text), digest=content_hash(new_text),
+        job_id=None,
+    )  # fmt: skip
+    assert (again.status, again.duplicate_of.pk) == ("duplicate", seeded.pk)
+
+
+def test_import_of_another_articles_text_is_a_duplicate_of_that_one(seeded):
+    from annotations.services.revisions import revise_from_import
+    from annotations.text import content_hash
+
+    other = make_article(EDITS["reflowed"])
+    outcome = revise_from_import(
+        previous=seeded, draft=_draft(other.text), digest=content_hash(other.text), job_id=None
+    )
+    assert (outcome.status, outcome.duplicate_of.pk) == ("duplicate", other.pk)
+    seeded.refresh_from_db()
+    assert seeded.revision == 1

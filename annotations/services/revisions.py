@@ -58,12 +58,14 @@ REANCHOR_FIELDS = [
 ]  # fmt: skip
 __all__ = [
     "ANCHOR_ACTIONS",
+    "ImportRevision",
     "RevisionError",
     "RevisionResult",
     "anchor_snapshot",
     "attention_queue",
     "resolve_anchor",
     "revise_article",
+    "revise_from_import",
     "revision_history",
 ]
 
@@ -355,3 +357,48 @@ def revision_history(article: Article, *, with_text: bool = False) -> list[dict[
         rows.append(row)
         since = replaced_at
     return rows
+
+
+@dataclass(frozen=True)
+class ImportRevision:
+    """What an import item becomes when its URL or outlet id names a stored article."""
+
+    status: str  # "revised" or "duplicate" (ItemStatus values)
+    article: Article | None = None
+    duplicate_of: Article | None = None
+
+
+def revise_from_import(
+    *, previous: Article, draft: Any, digest: str, job_id: int | None
+) -> ImportRevision:
+    """The import's side of a revision: ``draft`` (raw, raw_format, text, title, byline,
+    published, removed, language) has the URL or outlet id of ``previous``.
+
+    The same text is a duplicate of ``previous``; a text stored already as another article
+    is a duplicate of that one; any other text becomes a new revision of ``previous``. Call
+    inside the item's transaction; safe when two workers import the same revision at once
+    (the second finds the text in place and reports a duplicate).
+    """
+    if previous.content_hash == digest:
+        return ImportRevision("duplicate", duplicate_of=previous)
+    other = Article.objects.filter(content_hash=digest).exclude(pk=previous.pk).first()
+    if other is not None:
+        return ImportRevision("duplicate", duplicate_of=other)
+    try:
+        result = revise_article(
+            article_id=previous.pk,
+            raw=draft.raw,
+            raw_format=draft.raw_format,
+            cleaned=draft,
+            import_job_id=job_id,
+            via=Via.TASK,
+        )
+    except RevisionError:
+        # Another worker stored this text as a new article between our check and our lock.
+        other = Article.objects.filter(content_hash=digest).exclude(pk=previous.pk).first()
+        if other is None:
+            raise
+        return ImportRevision("duplicate", duplicate_of=other)
+    if result.new_revision == result.old_revision:
+        return ImportRevision("duplicate", duplicate_of=previous)
+    return ImportRevision("revised", article=Article.objects.get(pk=previous.pk))
