@@ -28,13 +28,5 @@ def counts_label(name: str) -> str:
 
 
 @register.filter
-def index(sequence: Any, i: int) -> Any:
-    try:
-        return sequence[i]
-    except (IndexError, TypeError, KeyError):
-        return None
-
-
-@register.filter
 def is_adjudicator(user: Any) -> bool:
     return roles.is_adjudicator(user)

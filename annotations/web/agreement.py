@@ -146,7 +146,7 @@ def confusion_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
                     "b": pair["b"],
                     "kind": kind,
                     "columns": cols_l,
-                    "rows": [(r, [matrix[r].get(c, 0) for c in cols_l]) for r in rows_l],
+                    "rows": [(r, [(matrix[r].get(c, 0), r == c) for c in cols_l]) for r in rows_l],
                 }
             )
     return out
