@@ -49,7 +49,7 @@ def test_scale_gives_ordinal_alpha():
 
 @pytest.mark.django_db
 def test_unknown_scale_is_an_error():
-    with pytest.raises(CommandError, match="No verdict scale 'nope'; known scales: .*fever"):
+    with pytest.raises(CommandError, match=r"No verdict scale 'nope'; known scales: .*fever"):
         run(str(FIXTURES / "spans.jsonl"), "--scale", "nope")
 
 
