@@ -134,3 +134,20 @@ def test_corpus_history_is_trimmed(article, alice, bob, monkeypatch):
     rows = [agreement.compute_corpus_agreement() for _ in range(5)]
     kept = list(AgreementReport.objects.corpus().order_by("computed_at", "pk"))
     assert [r.pk for r in kept] == [r.pk for r in rows[-3:]]
+
+
+def test_group_sums_equal_direct_sums(alice, bob):
+    """Summing (source, job) cells gives the same figures as adding every article."""
+    from annotations.agreement import CorpusAggregate
+
+    arts = [make_article(source=s) for s in ("A", "A", "B")]
+    for i, art in enumerate(arts):
+        review(art, alice, SPANS_A)
+        review(art, bob, SPANS_B[: i + 1])
+    row = agreement.compute_corpus_agreement()
+    direct = CorpusAggregate()
+    for r in AgreementReport.objects.articles():
+        direct.add(r.stats)
+    assert row.report["overall"] == json.loads(
+        json.dumps(direct.report(scale=agreement.corpus_scale()))
+    )
