@@ -4,7 +4,8 @@ The figures come from the pure library in :mod:`annotations.agreement` (see docs
 this module only reads the submitted work from the database and stores the reports.
 
 * An article's report covers the **submitted** reviewer annotations (kind=review,
-  state=submitted, not deleted) of reviewers whose active assignment on it is submitted.
+  state=submitted, not deleted, not orphaned by a text revision) of reviewers whose active
+  assignment on it is submitted.
   Drafts never count: blind review means work in progress is nobody's business.
 * Every article report stores, in ``inputs["fingerprint"]``, a digest of what it covered
   (newest annotation change, number of spans, submitted reviewers and their newest
@@ -31,6 +32,7 @@ from django.utils import timezone
 from annotations.agreement import CorpusAggregate, ScaleLabel, Span, article_report
 from annotations.models import (
     AgreementReport,
+    AnchorStatus,
     Annotation,
     AnnotationState,
     Article,
@@ -51,9 +53,10 @@ NO_IMPORT_JOB = "none"
 
 
 def submitted_annotations() -> Any:
+    # Orphaned spans (their text went away in a revision) have no place on the text to compare.
     return Annotation.objects.filter(
         kind=AnnotationKind.REVIEW, state=AnnotationState.SUBMITTED, deleted_at__isnull=True
-    )
+    ).exclude(anchor_status=AnchorStatus.ORPHANED)
 
 
 def submitted_assignments() -> Any:
