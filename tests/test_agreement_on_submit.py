@@ -76,3 +76,14 @@ def test_after_the_task_ran_a_new_submission_enqueues_again(
     with django_capture_on_commit_callbacks(execute=True):
         review(article, bob, [(0, 10, "claim", None)])
     assert len(calls) == 2
+
+
+def test_beat_runs_the_corpus_job_periodically_without_forcing():
+    from django.conf import settings
+
+    from factcheck.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["corpus-agreement"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == float(settings.AGREEMENT_CORPUS_EVERY_SECONDS)
+    assert entry["kwargs"] == {"force": False}
