@@ -56,7 +56,7 @@ def test_reviewer_sees_only_articles_they_submitted(client, alice, two_articles)
 
 def test_reviewer_gets_no_corpus_report(client, alice, two_articles):
     client.force_login(alice)
-    assert client.get("/api/agreement/corpus/").status_code == 403
+    assert client.get("/api/agreement/corpus/").status_code == 404
     assert client.post("/api/agreement/corpus/recompute/").status_code == 403
 
 
@@ -64,7 +64,7 @@ def test_not_computed_yet_is_a_404_problem(client, carol, article):
     client.force_login(carol)
     response = client.get(f"/api/agreement/articles/{article.pk}/")
     assert response.status_code == 404
-    assert "not computed yet" in response.json()["detail"]
+    assert "not been computed yet" in response.json()["detail"]
     assert client.get("/api/agreement/articles/999999/").status_code == 404
     assert client.get("/api/agreement/corpus/").status_code == 404
 

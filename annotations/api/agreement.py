@@ -133,8 +133,8 @@ def article_agreement(request: Request, id: int) -> Response:
     row = AgreementReport.objects.visible_to(request.user).articles().filter(article_id=id).first()
     if row is None:
         raise NotFound(
-            f"Agreement for article {id} is not computed yet (it is, a few seconds after "
-            "reviewers submit), or you have not submitted this article yourself."
+            f"Agreement for article {id} has not been computed yet (it is, a few seconds "
+            "after reviewers submit), or you have not submitted this article yourself."
         )
     return Response(ArticleAgreementSerializer(row).data)
 
@@ -205,13 +205,16 @@ def article_agreement_list(request: Request) -> Response:
     ],
     responses={
         200: CorpusAgreementSerializer,
-        403: OpenApiResponse(description="Not an adjudicator or admin."),
-        404: OpenApiResponse(description="No corpus report computed yet."),
+        404: OpenApiResponse(
+            description="No corpus report computed yet, or you are not an adjudicator/admin."
+        ),
     },
 )
 @api_view(["GET"])
 def corpus_agreement(request: Request) -> Response:
-    _require_adjudicator(request)
+    if not roles.is_adjudicator(request.user):
+        # Invisible, like any object a user may not read: 404, not 403.
+        raise NotFound("No corpus agreement report you can see.")
     rows = AgreementReport.objects.corpus()
     if request.query_params.get("history") in ("1", "true", "yes"):
         overall = KeyTransform("overall", "report")

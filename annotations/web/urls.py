@@ -2,12 +2,20 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.web import agreement, views
+from annotations.web import adjudicate, agreement, assign, history, tokens, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("articles/<int:pk>/", views.annotate, name="annotate"),
     path("healthz", views.healthz, name="healthz"),
     path("agreement/", agreement.dashboard, name="agreement"),
     path("agreement/recompute/", agreement.recompute, name="agreement-recompute"),
     path("agreement/export.csv", agreement.export_csv, name="agreement-csv"),
+    path("assign/", assign.assign, name="assign"),
+    path("adjudicate/", adjudicate.index, name="adjudicate_index"),
+    path("articles/<int:pk>/adjudicate/", adjudicate.adjudicate, name="article_adjudicate"),
+    path("articles/<int:pk>/outcome/", adjudicate.outcome, name="article_outcome"),
+    path("articles/<int:pk>/history/", history.article_history, name="article_history"),
+    path("settings/tokens/", tokens.token_list, name="api-tokens"),
+    path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]
