@@ -166,7 +166,7 @@ def trend(
                     f'stroke-width="2" stroke-dasharray="{dashes[k % 4]}"/>'
                 )
         last = next((p[1][name] for p in reversed(points) if p[1].get(name) is not None), None)
-        lx = left + k * 230
+        lx = left + k * 250
         body.append(
             f'<line x1="{lx}" y1="{height - 14}" x2="{lx + 24}" y2="{height - 14}" '
             f'stroke="{palette[k % 4]}" stroke-width="2" stroke-dasharray="{dashes[k % 4]}"/>'
