@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import shutil
 import tempfile
 import uuid
@@ -39,6 +40,31 @@ def _isolated_broker() -> Any:
     yield queue
     if tmp is not None:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _is_transactional(request: Any) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request: Any) -> None:
+    """Put back the roles and verdict scales of the data migration in transactional tests.
+
+    A transactional test ends by flushing every table, including the rows a data migration
+    made, so the next transactional test would find no verdict scale.
+    """
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    migration = importlib.import_module("annotations.migrations.0002_roles_and_scale_presets")
+    migration.forwards(apps, None)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .adjudication import ItemDismissal
-from .agreement import AgreementReport
+from .agreement import AgreementReport, ReportScope, StaleAgreement
 from .articles import Article, ArticleRevision, ArticleStatus
 from .audit import AuditEvent, Via
 from .imports import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobKind, JobStatus
@@ -31,6 +31,8 @@ __all__ = [
     "ItemStatus",
     "JobKind",
     "JobStatus",
+    "ReportScope",
+    "StaleAgreement",
     "Tag",
     "VerdictLabel",
     "VerdictScale",

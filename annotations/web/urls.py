@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.web import adjudicate, assign, history, revisions, tokens, views
+from annotations.web import adjudicate, agreement, assign, history, revisions, tokens, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("articles/<int:pk>/", views.annotate, name="annotate"),
     path("healthz", views.healthz, name="healthz"),
+    path("agreement/", agreement.dashboard, name="agreement"),
+    path("agreement/recompute/", agreement.recompute, name="agreement-recompute"),
+    path("agreement/export.csv", agreement.export_csv, name="agreement-csv"),
     path("assign/", assign.assign, name="assign"),
     path("adjudicate/", adjudicate.index, name="adjudicate_index"),
     path("articles/<int:pk>/adjudicate/", adjudicate.adjudicate, name="article_adjudicate"),
