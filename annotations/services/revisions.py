@@ -225,7 +225,6 @@ def revise_article(
             article.import_job_id = import_job_id
             fields.append("import_job")
         article.save(update_fields=fields)
-        _after_text_change(article)
         counts, changed, tombstones = _reanchor_annotations(
             article, old_text, actor=actor, via=via, revision=article.revision
         )
@@ -247,10 +246,6 @@ def revise_article(
             note=note,
         )
     return RevisionResult(article.pk, old_revision, article.revision, counts, changed, tombstones)
-
-
-def _after_text_change(article: Article) -> None:
-    """Keep indexes derived from the text in step with it (near-duplicate bands, if stored)."""
 
 
 def _reanchor_annotations(
