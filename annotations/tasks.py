@@ -15,3 +15,9 @@ def run_import_job(job_id: int) -> None:
 @shared_task
 def requeue_stale_jobs() -> list[int]:
     return imports.requeue_stale_jobs()
+
+
+@shared_task
+def poll_due_feeds() -> list[int]:
+    """Beat entry: one FEED job per due feed (the job fetches it, so nothing runs here)."""
+    return imports.poll_due_feeds()

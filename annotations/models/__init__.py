@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .agreement import AgreementReport
-from .articles import Article, ArticleRevision, ArticleStatus
+from .articles import Article, ArticleRevision, ArticleStatus, MinHashBand
 from .audit import AuditEvent, Via
 from .imports import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobKind, JobStatus
 from .review import AnchorStatus, Annotation, AnnotationState, Assignment, AssignmentStatus, Tag
@@ -29,6 +29,7 @@ __all__ = [
     "ItemStatus",
     "JobKind",
     "JobStatus",
+    "MinHashBand",
     "Tag",
     "VerdictLabel",
     "VerdictScale",

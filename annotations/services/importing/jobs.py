@@ -1,0 +1,418 @@
+"""Running import jobs item by item, exactly once, and reporting their progress.
+
+A job's items are rows. The worker claims one item at a time with a conditional UPDATE
+(pending → running, stamping claimed_at) and then writes the item's outcome - the article, or
+the child items of a zip/JSONL file/feed - in ONE transaction whose last statement is another
+conditional UPDATE on (running, that same claimed_at). If a worker is killed, its transaction
+never commits and the item is still "running"; `requeue_stale_jobs` puts such items back to
+pending. If a slow worker's item was handed to another worker meanwhile, the slow one's final
+UPDATE matches no row, so its transaction rolls back: every item has exactly one outcome.
+Network fetches and text extraction happen before that transaction, never inside it.
+
+The broker only carries "job N has work"; losing that message loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypedDict
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from annotations.models import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobStatus
+
+from . import sources
+from .fetch import FetchError
+from .sources import ArticleDraft, ChildInput, ItemError
+from .store import store_draft
+
+log = logging.getLogger(__name__)
+
+UNFINISHED = (ItemStatus.PENDING, ItemStatus.RUNNING)
+
+
+@dataclass(frozen=True)
+class ImportInput:
+    """One item of a new job. `metadata["kind"]`: file (default), url, jsonl, feed, entry."""
+
+    name: str
+    payload: bytes | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class _LostClaim(Exception):
+    """Our claim on an item was taken over (we were presumed dead): undo our work."""
+
+
+def create_import_job(
+    *,
+    user: Any,
+    kind: str,
+    inputs: Iterable[ImportInput],
+    label: str = "",
+    source: str = "",
+    options: dict[str, Any] | None = None,
+) -> ImportJob:
+    """Store a job and its items, then enqueue it once the transaction commits."""
+    from annotations import tasks
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+            kind=kind,
+            label=label[:300],
+            source=source[:200],
+            options=options or {},
+        )
+        items = [
+            ImportItem(
+                job=job,
+                position=i,
+                name=inp.name[:2000],
+                payload=inp.payload,
+                metadata=inp.metadata or {},
+            )
+            for i, inp in enumerate(inputs)
+        ]
+        ImportItem.objects.bulk_create(items, batch_size=500)
+        job.total = len(items)
+        job.save(update_fields=["total"])
+        transaction.on_commit(lambda: tasks.run_import_job.delay(job.pk))
+    return job
+
+
+def run_import_job(*, job_id: int) -> None:
+    """Process every pending item of a job. Safe to run twice, concurrently, or after a crash."""
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).update(status=JobStatus.RUNNING, heartbeat_at=now)
+    if not claimed:
+        return  # finished already, or deleted
+    ImportJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
+    done = 0
+    while (item := _claim_next_item(job_id)) is not None:
+        _process_item(item)
+        done += 1
+        ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+        if done % 10 == 1 or item.metadata.get("kind") != "jsonl":
+            refresh_counts(job_id=job_id)  # cheap enough; batched for big JSONL jobs
+    _finish_job(job_id)
+
+
+def _claim_next_item(job_id: int) -> ImportItem | None:
+    pending = ImportItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING)
+    for item in pending.order_by("position").defer("payload")[:5]:
+        stamp = timezone.now()
+        # Conditional UPDATE: only one worker wins an item.
+        won = ImportItem.objects.filter(pk=item.pk, status=ItemStatus.PENDING).update(
+            status=ItemStatus.RUNNING, claimed_at=stamp
+        )
+        if won:
+            item.status, item.claimed_at = ItemStatus.RUNNING, stamp
+            return item
+    return None
+
+
+def _finish_item(item: ImportItem, **fields: Any) -> None:
+    """Record the outcome, if our claim still holds; else roll the enclosing transaction back."""
+    updated = ImportItem.objects.filter(
+        pk=item.pk, status=ItemStatus.RUNNING, claimed_at=item.claimed_at
+    ).update(finished_at=timezone.now(), **fields)
+    if not updated:
+        raise _LostClaim(item.pk)
+
+
+def _prepare(item: ImportItem) -> ArticleDraft | list[ChildInput] | tuple[Feed, list[Any]]:
+    """The slow part, outside any transaction: fetch, decode, extract, expand."""
+    kind = item.metadata.get("kind") or "file"
+    name = item.name
+    if kind == "error":
+        raise ItemError(sources.child_error(name, item.metadata.get("error", "")))
+    if kind in ("url", "entry"):
+        url = item.metadata.get("url") or name
+        if not url:
+            raise ItemError(f"{name}: the feed entry has no link to fetch.")
+        draft = sources.draft_from_url(name, url)
+        draft.source_id = item.metadata.get("guid", "") or draft.source_id
+        draft.source = item.metadata.get("source", "") or draft.source
+        draft.title = draft.title or item.metadata.get("title", "")
+        return draft
+    if kind == "feed":
+        feed = Feed.objects.get(pk=item.metadata["feed_id"])
+        try:
+            title, entries = sources.fetch_feed(feed.url)
+        except (ItemError, FetchError) as exc:
+            Feed.objects.filter(pk=feed.pk).update(last_error=str(exc)[:2000])
+            raise
+        if title and not feed.title:
+            Feed.objects.filter(pk=feed.pk).update(title=title[:300])
+        return feed, entries
+    payload = bytes(ImportItem.objects.values_list("payload", flat=True).get(pk=item.pk) or b"")
+    if len(payload) > settings.IMPORT_MAX_BYTES:
+        raise ItemError(f"{name}: larger than the limit of {settings.IMPORT_MAX_BYTES} bytes.")
+    if kind == "jsonl":
+        return sources.draft_from_jsonl_line(name, payload)
+    file_kind = sources.file_kind(name)
+    if file_kind == "zip":
+        return sources.expand_zip(name, payload)
+    if file_kind == "jsonl":
+        return sources.expand_jsonl(name, payload)
+    return sources.draft_from_file(name, payload)
+
+
+def _process_item(item: ImportItem) -> None:
+    try:
+        prepared = _prepare(item)
+        with transaction.atomic():
+            if isinstance(prepared, ArticleDraft):
+                job = ImportJob.objects.only("source").get(pk=item.job_id)
+                outcome = store_draft(draft=prepared, job_id=item.job_id, default_source=job.source)
+                _finish_item(
+                    item,
+                    status=outcome.status,
+                    article=outcome.article,
+                    duplicate_of=outcome.duplicate_of,
+                    similarity=outcome.similarity,
+                )
+            elif isinstance(prepared, tuple):
+                _add_feed_entries(item, *prepared)
+            else:
+                _add_children(item, prepared)
+    except _LostClaim:
+        log.warning("import item %s was taken over by another worker; dropped our result", item)
+    except (ItemError, FetchError) as exc:
+        _fail(item, str(exc))
+    except Exception as exc:  # one bad item must not stop the job; the reason is kept
+        log.exception("import item %s failed", item.pk)
+        _fail(item, f"{item.name}: unexpected error while importing: {type(exc).__name__}: {exc}")
+
+
+def _fail(item: ImportItem, reason: str) -> None:
+    ImportItem.objects.filter(
+        pk=item.pk, status=ItemStatus.RUNNING, claimed_at=item.claimed_at
+    ).update(status=ItemStatus.FAILED, error=reason[:5000], finished_at=timezone.now())
+
+
+def _next_position(job_id: int) -> int:
+    # The job row lock serialises expansions of the same job (positions are unique per job).
+    ImportJob.objects.select_for_update().filter(pk=job_id).values_list("pk").get()
+    top = ImportItem.objects.filter(job_id=job_id).aggregate(top=Max("position"))["top"]
+    return (top or 0) + 1
+
+
+def _add_children(item: ImportItem, children: list[ChildInput]) -> None:
+    start = _next_position(item.job_id)
+    ImportItem.objects.bulk_create(
+        [
+            ImportItem(
+                job_id=item.job_id,
+                position=start + i,
+                name=child.name[:2000],
+                payload=child.payload,
+                metadata={**child.metadata, "kind": child.kind, "parent": item.pk},
+            )
+            for i, child in enumerate(children)
+        ],
+        batch_size=500,
+    )
+    _finish_item(item, status=ItemStatus.EXPANDED, payload=None)
+
+
+def _add_feed_entries(item: ImportItem, feed: Feed, entries: list[dict[str, Any]]) -> None:
+    seen = set(
+        FeedEntry.objects.filter(feed=feed, guid__in=[e["guid"] for e in entries]).values_list(
+            "guid", flat=True
+        )
+    )
+    new, guids = [], set()
+    for entry in entries:
+        if entry["guid"] not in seen and entry["guid"] not in guids:
+            guids.add(entry["guid"])
+            new.append(entry)
+    start = _next_position(item.job_id)
+    children = ImportItem.objects.bulk_create(
+        [
+            ImportItem(
+                job_id=item.job_id,
+                position=start + i,
+                name=(entry["url"] or entry["title"] or entry["guid"])[:2000],
+                metadata={**entry, "kind": "entry", "source": feed.source, "parent": item.pk},
+            )
+            for i, entry in enumerate(new)
+        ]
+    )
+    # The unique (feed, guid) constraint is the backstop against two polls of one feed.
+    FeedEntry.objects.bulk_create(
+        [
+            FeedEntry(feed=feed, guid=e["guid"], url=e["url"], title=e["title"], import_item=child)
+            for e, child in zip(new, children, strict=True)
+        ]
+    )
+    Feed.objects.filter(pk=feed.pk).update(last_error="", last_polled_at=timezone.now())
+    _finish_item(
+        item, status=ItemStatus.EXPANDED, metadata={**item.metadata, "new_entries": len(new)}
+    )
+
+
+def refresh_counts(*, job_id: int) -> None:
+    leaves = ImportItem.objects.filter(job_id=job_id).exclude(status=ItemStatus.EXPANDED)
+    counts = leaves.aggregate(
+        seen=Count("pk", filter=~Q(status__in=UNFINISHED)),
+        imported=Count("pk", filter=Q(status__in=[ItemStatus.IMPORTED, ItemStatus.REVISED])),
+        duplicates=Count("pk", filter=Q(status=ItemStatus.DUPLICATE)),
+        failed=Count("pk", filter=Q(status=ItemStatus.FAILED)),
+        total=Count("pk"),
+    )
+    ImportJob.objects.filter(pk=job_id).update(**counts)
+
+
+def _finish_job(job_id: int) -> None:
+    refresh_counts(job_id=job_id)
+    if ImportItem.objects.filter(job_id=job_id, status__in=UNFINISHED).exists():
+        return  # another worker still holds an item; it finishes the job
+    job = ImportJob.objects.get(pk=job_id)
+    if job.failed and not (job.imported or job.duplicates):
+        status = JobStatus.FAILED
+    elif job.failed:
+        status = JobStatus.PARTLY_FAILED
+    else:
+        status = JobStatus.SUCCEEDED
+    ImportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        status=status, finished_at=timezone.now()
+    )
+
+
+def requeue_stale_jobs(*, stale_after: float | None = None) -> list[int]:
+    """Send again every job whose worker went silent (killed, or its message was lost).
+
+    A job is stale when it is running with no heartbeat, or still queued, for `stale_after`
+    seconds (default settings.IMPORT_STALE_AFTER_SECONDS). Items a dead worker had claimed go
+    back to pending. Running this while the worker is alive is harmless: a second delivery
+    claims nothing that is taken, and an item taken over keeps only one outcome.
+    """
+    from annotations import tasks
+
+    seconds = settings.IMPORT_STALE_AFTER_SECONDS if stale_after is None else stale_after
+    cutoff = timezone.now() - timedelta(seconds=seconds)
+    stale = list(
+        ImportJob.objects.filter(
+            Q(status=JobStatus.RUNNING, heartbeat_at__lte=cutoff)
+            | Q(status=JobStatus.QUEUED, created_at__lte=cutoff)
+        ).values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        ImportItem.objects.filter(
+            job_id=job_id, status=ItemStatus.RUNNING, claimed_at__lte=cutoff
+        ).update(status=ItemStatus.PENDING, claimed_at=None)
+        ImportJob.objects.filter(pk=job_id).update(
+            heartbeat_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        tasks.run_import_job.delay(job_id)
+    return stale
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+class ItemProgress(TypedDict):
+    id: int
+    name: str
+    status: str
+    article_id: int | None
+    duplicate_of_id: int | None
+    similarity: float | None
+    error: str
+
+
+class JobProgress(TypedDict):
+    id: int
+    kind: str
+    label: str
+    status: str
+    status_display: str
+    total: int
+    seen: int
+    imported: int
+    duplicates: int
+    failed: int
+    percent: int
+    finished: bool
+    no_worker_warning: bool
+    no_worker_message: str
+    error: str
+    created_at: str
+    finished_at: str | None
+    items: list[ItemProgress]
+    items_offset: int
+    items_total: int
+
+
+NO_WORKER_MESSAGE = (
+    "No worker has picked this job up yet: no Celery worker seems to be running. "
+    "Start one with `./dev serve` (it starts web, worker and beat) or "
+    "`celery -A factcheck worker --beat -l INFO`. The job waits and runs once a worker is up."
+)
+
+
+def no_worker_warning(job: ImportJob, *, now: datetime | None = None) -> bool:
+    """True when a job has waited for a worker longer than IMPORT_NO_WORKER_WARNING_SECONDS."""
+    now = now or timezone.now()
+    limit = timedelta(seconds=settings.IMPORT_NO_WORKER_WARNING_SECONDS)
+    if job.status == JobStatus.QUEUED:
+        return now - job.created_at > limit
+    if job.status == JobStatus.RUNNING and job.heartbeat_at is not None:
+        # Running, but silent for longer than a job is allowed to be: its worker died.
+        return now - job.heartbeat_at > timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
+    return False
+
+
+def job_progress(job: ImportJob, *, offset: int = 0, limit: int = 100) -> JobProgress:
+    """JSON-ready progress of a job, with one page of its items (containers left out)."""
+    job.refresh_from_db()
+    leaves = job.items.exclude(status=ItemStatus.EXPANDED).order_by("position")
+    limit = max(1, min(limit, 500))
+    offset = max(0, offset)
+    items: list[ItemProgress] = [
+        {
+            "id": row["pk"],
+            "name": row["name"],
+            "status": row["status"],
+            "article_id": row["article_id"],
+            "duplicate_of_id": row["duplicate_of_id"],
+            "similarity": row["similarity"],
+            "error": row["error"],
+        }
+        for row in leaves.values(
+            "pk", "name", "status", "article_id", "duplicate_of_id", "similarity", "error"
+        )[offset : offset + limit]
+    ]
+    warn = no_worker_warning(job)
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "label": job.label,
+        "status": job.status,
+        "status_display": job.get_status_display(),
+        "total": job.total,
+        "seen": job.seen,
+        "imported": job.imported,
+        "duplicates": job.duplicates,
+        "failed": job.failed,
+        "percent": 100 if job.is_finished else int(100 * job.seen / job.total) if job.total else 0,
+        "finished": job.is_finished,
+        "no_worker_warning": warn,
+        "no_worker_message": NO_WORKER_MESSAGE if warn else "",
+        "error": job.error,
+        "created_at": job.created_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "items": items,
+        "items_offset": offset,
+        "items_total": job.total,
+    }
