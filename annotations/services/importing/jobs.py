@@ -304,6 +304,7 @@ def requeue_stale_jobs(*, stale_after: float | None = None) -> list[int]:
     stale = list(
         ImportJob.objects.filter(
             Q(status=JobStatus.RUNNING, heartbeat_at__lte=cutoff)
+            | Q(status=JobStatus.RUNNING, heartbeat_at__isnull=True)
             | Q(status=JobStatus.QUEUED, created_at__lte=cutoff)
         ).values_list("pk", flat=True)
     )
