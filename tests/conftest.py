@@ -32,6 +32,7 @@ def _isolated_broker() -> Any:
             data_folder_in=str(tmp / "queue"),
             data_folder_out=str(tmp / "queue"),
             processed_folder=str(tmp / "processed"),
+            control_folder=str(tmp / "control"),
         )
         celery_app.conf.broker_transport_options = options
         settings.TEST_BROKER_DIR = tmp
