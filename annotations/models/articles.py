@@ -138,7 +138,7 @@ class MinHashBand(models.Model):
     key = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["band", "key"], name="minhash_band_idx")]
+        indexes = [models.Index(fields=["key"], name="minhash_band_key_idx")]
 
     def __str__(self) -> str:
         return f"{self.article_id} band {self.band}"
