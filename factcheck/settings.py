@@ -216,6 +216,8 @@ IMPORT_MIN_CHARS = env_int("IMPORT_MIN_CHARS", 200, minimum=1)
 IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 120, minimum=5)
 # The import page says "no worker is running" when a job stays queued this long.
 IMPORT_NO_WORKER_WARNING_SECONDS = env_int("IMPORT_NO_WORKER_WARNING_SECONDS", 5, minimum=1)
+# A big zip/JSONL job is shared by up to this many tasks (items are claimed one at a time).
+IMPORT_PARALLEL_TASKS = env_int("IMPORT_PARALLEL_TASKS", 4, minimum=1)
 # Zip uploads: refuse archives with too many files, too much unpacked data, or members that
 # expand more than this ratio (zip bombs).
 IMPORT_ZIP_MAX_MEMBERS = env_int("IMPORT_ZIP_MAX_MEMBERS", 10000, minimum=1)

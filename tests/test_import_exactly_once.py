@@ -43,8 +43,9 @@ def test_a_taken_over_claim_rolls_back_the_slow_workers_result(admin_user):
     slow = jobs._claim_next_item(job.pk)
     imports.requeue_stale_jobs(stale_after=0)  # the slow worker is presumed dead
     fast = jobs._claim_next_item(job.pk)
-    jobs._process_item(fast)
-    jobs._process_item(slow)  # finishes late: its article must not be kept
+    context = jobs._RunContext.load(job.pk)
+    jobs._process_item(fast, context)
+    jobs._process_item(slow, context)  # finishes late: its article must not be kept
     item = ImportItem.objects.get(pk=slow.pk)
     assert item.status == ItemStatus.IMPORTED and Article.objects.count() == 1
     assert item.article_id == Article.objects.get().pk

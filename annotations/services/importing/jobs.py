@@ -15,6 +15,7 @@ The broker only carries "job N has work"; losing that message loses nothing.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +26,15 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from annotations.models import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobStatus
+from annotations.models import (
+    Feed,
+    FeedEntry,
+    ImportItem,
+    ImportJob,
+    ItemStatus,
+    JobStatus,
+    VerdictScale,
+)
 
 from . import sources
 from .fetch import FetchError
@@ -35,6 +44,8 @@ from .store import store_draft
 log = logging.getLogger(__name__)
 
 UNFINISHED = (ItemStatus.PENDING, ItemStatus.RUNNING)
+HEARTBEAT_SECONDS = 1.0
+PARALLEL_MIN_ITEMS = 100  # a container with fewer children is not worth a second task
 
 
 @dataclass(frozen=True)
@@ -96,14 +107,34 @@ def run_import_job(*, job_id: int) -> None:
     if not claimed:
         return  # finished already, or deleted
     ImportJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
-    done = 0
+    context = _RunContext.load(job_id)
+    last_beat = time.monotonic()
     while (item := _claim_next_item(job_id)) is not None:
-        _process_item(item)
-        done += 1
-        ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
-        if done % 10 == 1 or item.metadata.get("kind") != "jsonl":
-            refresh_counts(job_id=job_id)  # cheap enough; batched for big JSONL jobs
+        _process_item(item, context)
+        # Heartbeat and counts at most every HEARTBEAT_SECONDS: a write per item would cost
+        # more than importing the item on a busy database.
+        if (
+            time.monotonic() - last_beat >= HEARTBEAT_SECONDS
+            or item.metadata.get("kind") != "jsonl"
+        ):
+            ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+            refresh_counts(job_id=job_id)
+            last_beat = time.monotonic()
     _finish_job(job_id)
+
+
+@dataclass(frozen=True)
+class _RunContext:
+    """What every item of one run needs, read once."""
+
+    job_id: int
+    source: str
+    verdict_scale_id: int
+
+    @classmethod
+    def load(cls, job_id: int) -> _RunContext:
+        source = ImportJob.objects.values_list("source", flat=True).get(pk=job_id)
+        return cls(job_id, source, VerdictScale.objects.default().pk)
 
 
 def _claim_next_item(job_id: int) -> ImportItem | None:
@@ -167,13 +198,17 @@ def _prepare(item: ImportItem) -> ArticleDraft | list[ChildInput] | tuple[Feed, 
     return sources.draft_from_file(name, payload)
 
 
-def _process_item(item: ImportItem) -> None:
+def _process_item(item: ImportItem, context: _RunContext) -> None:
     try:
         prepared = _prepare(item)
         with transaction.atomic():
             if isinstance(prepared, ArticleDraft):
-                job = ImportJob.objects.only("source").get(pk=item.job_id)
-                outcome = store_draft(draft=prepared, job_id=item.job_id, default_source=job.source)
+                outcome = store_draft(
+                    draft=prepared,
+                    job_id=item.job_id,
+                    default_source=context.source,
+                    verdict_scale_id=context.verdict_scale_id,
+                )
                 _finish_item(
                     item,
                     status=outcome.status,
@@ -223,6 +258,15 @@ def _add_children(item: ImportItem, children: list[ChildInput]) -> None:
         batch_size=500,
     )
     _finish_item(item, status=ItemStatus.EXPANDED, payload=None)
+    # Items are claimed one by one, so several workers can share a big job: send a few more
+    # messages for it. Each extra task is harmless if there is nothing left to claim.
+    extra = min(settings.IMPORT_PARALLEL_TASKS - 1, len(children) // PARALLEL_MIN_ITEMS)
+    if extra > 0:
+        from annotations import tasks
+
+        transaction.on_commit(
+            lambda: [tasks.run_import_job.delay(item.job_id) for _ in range(extra)]
+        )
 
 
 def _add_feed_entries(item: ImportItem, feed: Feed, entries: list[dict[str, Any]]) -> None:

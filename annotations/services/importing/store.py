@@ -93,7 +93,9 @@ def find_previous_version(url: str, source_id: str) -> Article | None:
     return Article.objects.filter(condition).order_by("-pk").first()
 
 
-def store_draft(*, draft: ArticleDraft, job_id: int, default_source: str) -> StoreOutcome:
+def store_draft(
+    *, draft: ArticleDraft, job_id: int, default_source: str, verdict_scale_id: int | None = None
+) -> StoreOutcome:
     """Create the article unless its text is stored already. Call inside a transaction."""
     digest = textpipe.content_hash(draft.text)
     previous = find_previous_version(draft.url, draft.source_id)
@@ -123,7 +125,7 @@ def store_draft(*, draft: ArticleDraft, job_id: int, default_source: str) -> Sto
                 near_duplicate_similarity=score if original else None,
                 removed_lines=draft.removed,
                 import_job_id=job_id,
-                verdict_scale=VerdictScale.objects.default(),
+                verdict_scale_id=verdict_scale_id or VerdictScale.objects.default().pk,
             )
             MinHashBand.objects.bulk_create(
                 MinHashBand(article=article, band=band, key=key)
