@@ -4,7 +4,8 @@ Generates COUNT articles varied from the seed texts (every article distinct: wor
 paragraphs shuffled, a unique dateline), writes them as one JSONL upload and measures, in the
 same run:
 
-* pipeline   - start_upload_import → a real Celery worker (solo pool) expands the JSONL file
+* pipeline   - start_upload_import → a real Celery worker (solo pool, or prefork with
+               --concurrency N sharing the job's items) expands the JSONL file
                and imports every line (decode, clean, hash, MinHash + LSH near-duplicate check,
                insert, per-item claim and outcome) until the job finishes;
 * baseline   - Article.objects.bulk_create of the same rows, already cleaned, in batches of 1000;
@@ -87,17 +88,19 @@ def generate(count: int, run: str) -> list[dict[str, str]]:
     return articles
 
 
-def start_worker() -> subprocess.Popen[str]:
-    args = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--pool=solo",
+def start_worker(concurrency: int) -> subprocess.Popen[str]:
+    pool = "solo" if concurrency == 1 else "prefork"
+    args = [sys.executable, "-m", "celery", "-A", "factcheck", "worker", f"--pool={pool}",
+            f"--concurrency={concurrency}",
             "--loglevel=WARNING", "-Q", QUEUE, "--without-gossip", "--without-mingle",
             f"--hostname=bench-{QUEUE}@%h"]  # fmt: skip
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     return subprocess.Popen(args, env=env, cwd=REPO, text=True, start_new_session=True)
 
 
-def bench_pipeline(articles: list[dict[str, str]]) -> tuple[float, ImportJob]:
+def bench_pipeline(articles: list[dict[str, str]], concurrency: int) -> tuple[float, ImportJob]:
     data = "\n".join(json.dumps(a, ensure_ascii=False) for a in articles).encode()
-    worker = start_worker()
+    worker = start_worker(concurrency)
     try:
         time.sleep(3)  # let the worker connect before the clock starts
         started = time.perf_counter()
@@ -160,6 +163,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="articles to import")
     parser.add_argument("--pages", type=int, default=300, help="HTML pages to extract")
+    parser.add_argument(
+        "--concurrency", type=int, default=1,
+        help="worker processes (1: solo pool; more: prefork, sharing the job's items)",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the imported articles")
     opts = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -169,7 +176,7 @@ def main() -> None:
     articles = generate(opts.count, run)
     print(f"generated {len(articles)} articles")
 
-    elapsed, job = bench_pipeline(articles)
+    elapsed, job = bench_pipeline(articles, opts.concurrency)
     print(f"pipeline: job #{job.pk} {job.status}: {job.imported} imported, "
           f"{job.duplicates} duplicate, {job.failed} failed")  # fmt: skip
     near = Article.objects.filter(import_job=job, near_duplicate_of__isnull=False).count()
@@ -179,7 +186,8 @@ def main() -> None:
     extract_rate, clean_rate = bench_extraction(articles, opts.pages)
 
     print()
-    print(f"{'pipeline (real worker, 1 process)':40} {pipeline_rate:10.1f} articles/s "
+    label = f"pipeline (real worker, {opts.concurrency} process(es))"
+    print(f"{label:40} {pipeline_rate:10.1f} articles/s "
           f"({elapsed:.1f} s; {near} linked as near duplicates)")  # fmt: skip
     print(f"{'baseline (bulk_create, pre-cleaned)':40} {baseline_rate:10.1f} articles/s "
           f"({baseline:.2f} s)")  # fmt: skip
