@@ -18,18 +18,16 @@ def make_job(user, n=4):
     return imports.start_upload_import(user=user, files=files)
 
 
-def test_item_claimed_by_a_dead_worker_is_requeued_and_imported_once(
-    admin_user, django_capture_on_commit_callbacks
-):
+def test_item_claimed_by_a_dead_worker_is_requeued_and_imported_once(admin_user):
     job = make_job(admin_user)
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
-    dead = jobs._claim_next_item(job.pk)  # the worker dies holding this claim
-    assert dead is not None and ImportItem.objects.get(pk=dead.pk).status == ItemStatus.RUNNING
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert imports.requeue_stale_jobs(stale_after=0) == [job.pk]
-    assert ImportItem.objects.get(pk=dead.pk).status == ItemStatus.PENDING
+    dead = jobs._claim_items(job.pk, limit=3)  # the worker dies holding a batch of claims
+    assert [i.name for i in dead] == ["a0.txt", "a1.txt", "a2.txt"]
+    assert ImportItem.objects.filter(status=ItemStatus.RUNNING).count() == 3
+    assert jobs._claim_items(job.pk, limit=3)[0].name == "a3.txt"  # claimed items are taken
+    assert imports.requeue_stale_jobs(stale_after=0) == [job.pk]  # and sent again
+    assert ImportItem.objects.filter(status=ItemStatus.PENDING).count() == 4
     assert ImportJob.objects.get(pk=job.pk).attempts == 1
-    del callbacks  # the re-sent message; run the job as the worker would
     imports.run_import_job(job_id=job.pk)
     imports.run_import_job(job_id=job.pk)  # a duplicate delivery changes nothing
     job.refresh_from_db()
@@ -40,9 +38,9 @@ def test_item_claimed_by_a_dead_worker_is_requeued_and_imported_once(
 def test_a_taken_over_claim_rolls_back_the_slow_workers_result(admin_user):
     job = make_job(admin_user, n=1)
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
-    slow = jobs._claim_next_item(job.pk)
+    slow = jobs._claim_items(job.pk)[0]
     imports.requeue_stale_jobs(stale_after=0)  # the slow worker is presumed dead
-    fast = jobs._claim_next_item(job.pk)
+    fast = jobs._claim_items(job.pk)[0]
     context = jobs._RunContext.load(job.pk)
     jobs._process_item(fast, context)
     jobs._process_item(slow, context)  # finishes late: its article must not be kept
@@ -55,7 +53,7 @@ def test_expansion_is_one_transaction(admin_user, monkeypatch):
     data = b'{"text": "' + b"x " * 150 + b'"}\n' + b'{"text": "' + b"y " * 150 + b'"}\n'
     job = imports.start_upload_import(user=admin_user, files=[("b.jsonl", data)])
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
-    item = jobs._claim_next_item(job.pk)
+    item = jobs._claim_items(job.pk)[0]
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt  # the process dies after adding children, before marking done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 
 import pytest
@@ -45,6 +46,30 @@ def test_worker_killed_mid_job_then_requeued_imports_every_item_exactly_once(adm
     assert len(set(article_ids)) == N and None not in article_ids
 
 
+def test_prefork_worker_killed_mid_jsonl_job_imports_every_line_exactly_once(admin_user):
+    lines = 300  # JSONL lines are claimed in batches: a kill leaves a batch half done
+    data = "\n".join(
+        json.dumps({"text": "\n\n".join(paragraphs_for(1000 + i)), "id": f"line-{i}"})
+        for i in range(lines)
+    ).encode()
+    job = imports.start_upload_import(user=admin_user, files=[("many.jsonl", data)])
+    with running_worker(pool="prefork") as worker:
+        wait_for(
+            lambda: ImportItem.objects.filter(job=job, status=ItemStatus.IMPORTED).count() >= 25,
+            what="25 lines imported",
+        )
+        worker.kill(signal.SIGKILL)
+    assert ImportItem.objects.filter(job=job, status=ItemStatus.PENDING).exists()
+    with running_worker(pool="prefork") as worker:
+        imports.requeue_stale_jobs(stale_after=0)
+        wait_for(lambda: ImportJob.objects.get(pk=job.pk).is_finished, what="the job")
+        worker.kill(signal.SIGKILL)  # done; a prefork warm shutdown can be slow on a busy box
+    job.refresh_from_db()
+    assert (job.status, job.imported, job.duplicates) == (JobStatus.SUCCEEDED, lines, 0)
+    assert Article.objects.count() == lines
+    assert Article.objects.values("source_id").distinct().count() == lines
+
+
 def _drop_queued_messages() -> int:
     """Throw away every message waiting in this test run's queue; return how many there were."""
     queue = celery_app.conf.task_default_queue
@@ -65,6 +90,7 @@ def _drop_queued_messages() -> int:
 
 
 def test_flushed_broker_loses_no_job(admin_user):
+    _drop_queued_messages()  # what earlier tests left behind
     job = imports.start_upload_import(
         user=admin_user, files=[("a.txt", "\n\n".join(paragraphs_for(600)).encode())]
     )

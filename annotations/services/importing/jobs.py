@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 UNFINISHED = (ItemStatus.PENDING, ItemStatus.RUNNING)
 HEARTBEAT_SECONDS = 1.0
+CLAIM_BATCH = 10
 PARALLEL_MIN_ITEMS = 100  # a container with fewer children is not worth a second task
 
 
@@ -109,17 +110,24 @@ def run_import_job(*, job_id: int) -> None:
     ImportJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
     context = _RunContext.load(job_id)
     last_beat = time.monotonic()
-    while (item := _claim_next_item(job_id)) is not None:
-        _process_item(item, context)
-        # Heartbeat and counts at most every HEARTBEAT_SECONDS: a write per item would cost
-        # more than importing the item on a busy database.
-        if (
-            time.monotonic() - last_beat >= HEARTBEAT_SECONDS
-            or item.metadata.get("kind") != "jsonl"
-        ):
-            ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
-            refresh_counts(job_id=job_id)
-            last_beat = time.monotonic()
+    batch_size = 1
+    while True:
+        batch = _claim_items(job_id, limit=batch_size)
+        if not batch:
+            if ImportItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING).exists():
+                continue  # another worker won the ones we tried; try the next ones
+            break
+        for item in batch:
+            _process_item(item, context)
+            # Heartbeat and counts at most every HEARTBEAT_SECONDS: a write per item would
+            # cost more than importing a small item on a busy database.
+            if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+                refresh_counts(job_id=job_id)
+                last_beat = time.monotonic()
+        # JSONL lines are small and quick: claim them ten at a time. Anything that may be slow
+        # (a URL, a zip) is claimed alone, so a claim never waits long behind other items.
+        batch_size = CLAIM_BATCH if batch[-1].metadata.get("kind") == "jsonl" else 1
     _finish_job(job_id)
 
 
@@ -137,18 +145,27 @@ class _RunContext:
         return cls(job_id, source, VerdictScale.objects.default().pk)
 
 
-def _claim_next_item(job_id: int) -> ImportItem | None:
+def _claim_items(job_id: int, *, limit: int = 1) -> list[ImportItem]:
+    """Claim up to `limit` pending items of the job (in position order) for this worker."""
     pending = ImportItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING)
-    for item in pending.order_by("position").defer("payload")[:5]:
-        stamp = timezone.now()
-        # Conditional UPDATE: only one worker wins an item.
-        won = ImportItem.objects.filter(pk=item.pk, status=ItemStatus.PENDING).update(
-            status=ItemStatus.RUNNING, claimed_at=stamp
-        )
-        if won:
-            item.status, item.claimed_at = ItemStatus.RUNNING, stamp
-            return item
-    return None
+    ids = list(pending.order_by("position").values_list("pk", flat=True)[:limit])
+    if not ids:
+        return []
+    stamp = timezone.now()
+    # Conditional UPDATE: an item another worker took meanwhile is not ours. The stamp is our
+    # claim token: the outcome is written only while the item still carries it.
+    ImportItem.objects.filter(pk__in=ids, status=ItemStatus.PENDING).update(
+        status=ItemStatus.RUNNING, claimed_at=stamp
+    )
+    won = ImportItem.objects.filter(pk__in=ids, status=ItemStatus.RUNNING, claimed_at=stamp)
+    items = list(won.order_by("position").defer("payload"))
+    small = [i.pk for i in items if i.metadata.get("kind") == "jsonl"]
+    if small:  # one query for the payloads of a batch of JSONL lines
+        payloads = dict(ImportItem.objects.filter(pk__in=small).values_list("pk", "payload"))
+        for item in items:
+            if item.pk in payloads:
+                item._payload = bytes(payloads[item.pk] or b"")
+    return items
 
 
 def _finish_item(item: ImportItem, **fields: Any) -> None:
@@ -185,7 +202,9 @@ def _prepare(item: ImportItem) -> ArticleDraft | list[ChildInput] | tuple[Feed, 
         if title and not feed.title:
             Feed.objects.filter(pk=feed.pk).update(title=title[:300])
         return feed, entries
-    payload = bytes(ImportItem.objects.values_list("payload", flat=True).get(pk=item.pk) or b"")
+    payload = getattr(item, "_payload", None)
+    if payload is None:  # big payloads (files, zips) are read one at a time
+        payload = bytes(ImportItem.objects.values_list("payload", flat=True).get(pk=item.pk) or b"")
     if len(payload) > settings.IMPORT_MAX_BYTES:
         raise ItemError(f"{name}: larger than the limit of {settings.IMPORT_MAX_BYTES} bytes.")
     if kind == "jsonl":
