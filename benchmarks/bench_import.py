@@ -1,8 +1,8 @@
 """Import throughput: the real pipeline on a real worker vs. a bare bulk_create of the same rows.
 
 Generates COUNT articles varied from the seed texts (every article distinct: words swapped,
-paragraphs shuffled, a unique dateline), writes them as one JSONL upload and measures, in the
-same run:
+paragraphs shuffled, a unique dateline), writes them as JSONL files (1000 lines each) in one
+upload and measures, in the same run:
 
 * pipeline   - start_upload_import → a real Celery worker (solo pool, or prefork with
                --concurrency N sharing the job's items) expands the JSONL file
@@ -99,12 +99,19 @@ def start_worker(concurrency: int) -> subprocess.Popen[str]:
 
 
 def bench_pipeline(articles: list[dict[str, str]], concurrency: int) -> tuple[float, ImportJob]:
-    data = "\n".join(json.dumps(a, ensure_ascii=False) for a in articles).encode()
+    # Several JSONL files of 1000 lines each in one upload (each file under IMPORT_MAX_BYTES).
+    files = [
+        (
+            f"bench-{n // 1000:03d}.jsonl",
+            "\n".join(json.dumps(a, ensure_ascii=False) for a in articles[n : n + 1000]).encode(),
+        )
+        for n in range(0, len(articles), 1000)
+    ]
     worker = start_worker(concurrency)
     try:
         time.sleep(3)  # let the worker connect before the clock starts
         started = time.perf_counter()
-        job = imports.start_upload_import(user=None, files=[("bench.jsonl", data)])
+        job = imports.start_upload_import(user=None, files=files)
         last = -1
         while True:
             job.refresh_from_db()

@@ -1,7 +1,8 @@
 """Importing articles: files, URLs, feeds and bulk JSONL as Celery jobs, exactly once.
 
 * starting.py  requests that create jobs (upload, URLs, command line, feeds)
-* jobs.py      running a job item by item with claims; progress; re-queueing stale jobs
+* jobs.py      running a job item by item with claims; re-queueing stale jobs
+* progress.py  job progress as JSON-ready data; the "no worker is running" warning
 * sources.py   expanding zip/JSONL/feed items and turning inputs into article drafts
 * fetch.py     HTTP fetching with the SSRF guard and limits
 * store.py     storing drafts (exact and near duplicates), restoring removed lines
@@ -11,15 +12,13 @@ from __future__ import annotations
 
 from .fetch import FetchError
 from .jobs import (
-    NO_WORKER_MESSAGE,
     ImportInput,
     create_import_job,
-    job_progress,
-    no_worker_warning,
     refresh_counts,
     requeue_stale_jobs,
     run_import_job,
 )
+from .progress import NO_WORKER_MESSAGE, job_progress, no_worker_warning
 from .sources import SUPPORTED_EXTENSIONS, ItemError
 from .starting import (
     ImportRequestError,

@@ -18,8 +18,8 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -380,103 +380,3 @@ def requeue_stale_jobs(*, stale_after: float | None = None) -> list[int]:
         )
         tasks.run_import_job.delay(job_id)
     return stale
-
-
-# --- progress --------------------------------------------------------------------------------
-
-
-class ItemProgress(TypedDict):
-    id: int
-    name: str
-    status: str
-    article_id: int | None
-    duplicate_of_id: int | None
-    similarity: float | None
-    error: str
-
-
-class JobProgress(TypedDict):
-    id: int
-    kind: str
-    label: str
-    status: str
-    status_display: str
-    total: int
-    seen: int
-    imported: int
-    duplicates: int
-    failed: int
-    percent: int
-    finished: bool
-    no_worker_warning: bool
-    no_worker_message: str
-    error: str
-    created_at: str
-    finished_at: str | None
-    items: list[ItemProgress]
-    items_offset: int
-    items_total: int
-
-
-NO_WORKER_MESSAGE = (
-    "No worker has picked this job up yet: no Celery worker seems to be running. "
-    "Start one with `./dev serve` (it starts web, worker and beat) or "
-    "`celery -A factcheck worker --beat -l INFO`. The job waits and runs once a worker is up."
-)
-
-
-def no_worker_warning(job: ImportJob, *, now: datetime | None = None) -> bool:
-    """True when a job has waited for a worker longer than IMPORT_NO_WORKER_WARNING_SECONDS."""
-    now = now or timezone.now()
-    limit = timedelta(seconds=settings.IMPORT_NO_WORKER_WARNING_SECONDS)
-    if job.status == JobStatus.QUEUED:
-        return now - job.created_at > limit
-    if job.status == JobStatus.RUNNING and job.heartbeat_at is not None:
-        # Running, but silent for longer than a job is allowed to be: its worker died.
-        return now - job.heartbeat_at > timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
-    return False
-
-
-def job_progress(job: ImportJob, *, offset: int = 0, limit: int = 100) -> JobProgress:
-    """JSON-ready progress of a job, with one page of its items (containers left out)."""
-    job.refresh_from_db()
-    leaves = job.items.exclude(status=ItemStatus.EXPANDED).order_by("position")
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
-    items: list[ItemProgress] = [
-        {
-            "id": row["pk"],
-            "name": row["name"],
-            "status": row["status"],
-            "article_id": row["article_id"],
-            "duplicate_of_id": row["duplicate_of_id"],
-            "similarity": row["similarity"],
-            "error": row["error"],
-        }
-        for row in leaves.values(
-            "pk", "name", "status", "article_id", "duplicate_of_id", "similarity", "error"
-        )[offset : offset + limit]
-    ]
-    warn = no_worker_warning(job)
-    return {
-        "id": job.pk,
-        "kind": job.kind,
-        "label": job.label,
-        "status": job.status,
-        "status_display": job.get_status_display(),
-        "total": job.total,
-        "seen": job.seen,
-        "imported": job.imported,
-        "duplicates": job.duplicates,
-        "failed": job.failed,
-        "percent": 100 if job.is_finished else int(100 * job.seen / job.total) if job.total else 0,
-        "finished": job.is_finished,
-        "no_worker_warning": warn,
-        "no_worker_message": NO_WORKER_MESSAGE if warn else "",
-        "error": job.error,
-        "created_at": job.created_at.isoformat(),
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-        "items": items,
-        "items_offset": offset,
-        "items_total": job.total,
-    }
