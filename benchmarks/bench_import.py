@@ -202,6 +202,10 @@ def main() -> None:
     print(f"{'HTML extraction (extract_html)':40} {extract_rate:10.1f} pages/s")
     print(f"{'plain-text cleaning (clean_text)':40} {clean_rate:10.1f} articles/s")
 
+    from factcheck.celery import app as celery_app
+
+    with celery_app.connection_for_write() as conn:  # the extra no-op messages of the job
+        conn.default_channel.queue_purge(QUEUE)
     if not opts.keep:
         ids = Article.objects.filter(import_job=job).values_list("pk", flat=True)
         MinHashBand.objects.filter(article_id__in=ids).delete()
