@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
-from annotations.models import ImportJob
+from annotations.models import Article, ImportJob
 from annotations.services import imports
 from tests.httpserver import paragraphs_for
 
@@ -64,7 +64,8 @@ def test_page_warns_without_worker_then_shows_results_live(
         expect(page.locator('[data-field="status_display"]')).to_have_text("Partly failed")
         expect(warning).to_be_hidden()
         expect(page.locator("progress")).to_have_attribute("value", "100")
-        expect(page.locator('tr[data-status="imported"] a')).to_have_text("article 1")
+        article = Article.objects.get()
+        expect(page.locator('tr[data-status="imported"] a')).to_have_text(f"article {article.pk}")
         expect(page.locator('tr[data-status="failed"]')).to_contain_text("too short")
         page.screenshot(path=str(django_settings.BASE_DIR / "test-artifacts" / "import-page.png"))
 
