@@ -6,7 +6,20 @@ from typing import Any
 
 from rest_framework import serializers
 
-from annotations.models import Annotation, Article, Tag
+from annotations.api.formats import iso
+from annotations.models import (
+    AgreementReport,
+    Annotation,
+    ApiToken,
+    Article,
+    ImportJob,
+    Tag,
+    VerdictLabel,
+    VerdictScale,
+)
+from annotations.models.tokens import TokenScope
+
+MAX_OFFSET = 2**31 - 1  # the database column's range; larger is never a valid offset
 
 
 class StrictSerializer(serializers.Serializer):
@@ -26,9 +39,13 @@ class StrictSerializer(serializers.Serializer):
 class AnnotationWriteSerializer(StrictSerializer):
     article = serializers.IntegerField(min_value=1, help_text="Article id.")
     start = serializers.IntegerField(
-        min_value=0, help_text="Start offset in Unicode code points of the article text."
+        min_value=0,
+        max_value=MAX_OFFSET,
+        help_text="Start offset in Unicode code points of the article text.",
     )
-    end = serializers.IntegerField(min_value=1, help_text="End offset (exclusive), code points.")
+    end = serializers.IntegerField(
+        min_value=1, max_value=MAX_OFFSET, help_text="End offset (exclusive), code points."
+    )
     quote = serializers.CharField(
         trim_whitespace=False, help_text="Exactly article.text[start:end]."
     )
@@ -71,6 +88,17 @@ class AnnotationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, instance: Annotation) -> dict[str, Any]:
+        if instance.deleted_at is not None:
+            # A tombstone: sync clients need only to know the row is gone.
+            return {
+                "id": instance.pk,
+                "deleted": True,
+                "updated_at": iso(instance.updated_at),
+                "version": instance.version,
+            }
+        return super().to_representation(instance)
+
     def get_verdict(self, obj: Annotation) -> str | None:
         return obj.verdict.slug if obj.verdict_id else None
 
@@ -78,6 +106,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
         return obj.verdict.name if obj.verdict_id else None
 
     def get_deleted(self, obj: Annotation) -> bool:
+        """Always false here; tombstones are ``{id, deleted: true, updated_at, version}``."""
         return obj.deleted_at is not None
 
 
@@ -90,4 +119,117 @@ class ArticleSerializer(serializers.ModelSerializer):
             "id", "title", "byline", "published_at", "source", "url", "language", "status",
             "revision", "verdict_scale", "text", "created_at", "updated_at",
         ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    """Articles in a list: metadata only; the text is in the detail."""
+
+    verdict_scale = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "title", "byline", "published_at", "source", "url", "language", "status",
+            "revision", "verdict_scale", "import_job", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class VerdictLabelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VerdictLabel
+        fields = ["slug", "name", "description", "ordinal", "is_rateable", "position"]
+        read_only_fields = fields
+
+
+class VerdictScaleSerializer(serializers.ModelSerializer):
+    labels = VerdictLabelSerializer(many=True, read_only=True)
+    rateable_ordinals = serializers.SerializerMethodField(
+        help_text="[worst, best] ordinal of the rateable labels (ClaimReview worst/bestRating)."
+    )
+
+    class Meta:
+        model = VerdictScale
+        fields = [
+            "id", "slug", "name", "description", "is_ordered", "is_default",
+            "rateable_ordinals", "labels",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_rateable_ordinals(self, obj: VerdictScale) -> list[int] | None:
+        bounds = obj.rateable_ordinals
+        return list(bounds) if bounds else None
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "kind", "status", "label", "source", "created_by", "total", "seen",
+            "imported", "duplicates", "failed", "error", "progress", "created_at",
+            "started_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_progress(self, obj: ImportJob) -> dict[str, Any]:
+        try:
+            from annotations.services.imports import job_progress
+        except ImportError:  # the import engineer's progress report has not landed yet
+            job_progress = None
+        if job_progress is not None:
+            return dict(job_progress(obj))
+        return {
+            "done": obj.seen,
+            "total": obj.total,
+            "percent": round(100 * obj.seen / obj.total) if obj.total else 100,
+            "finished": obj.is_finished,
+        }
+
+
+class ImportRequestSerializer(StrictSerializer):
+    urls = serializers.ListField(
+        child=serializers.CharField(max_length=2000),
+        min_length=1,
+        max_length=1000,
+        help_text="Web addresses to fetch and import.",
+    )
+    source = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class AgreementReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementReport
+        fields = ["scope", "article", "computed_at", "headline", "inputs", "report"]
+        read_only_fields = fields
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "scope", "created_at", "last_used_at", "revoked_at",
+                  "active"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_active(self, obj: ApiToken) -> bool:
+        return obj.revoked_at is None
+
+
+class ApiTokenCreateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100, help_text="What the token is for.")
+    scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ)
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    key = serializers.CharField(
+        read_only=True, help_text="The secret key. Shown once; store it now."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]
         read_only_fields = fields

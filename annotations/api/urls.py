@@ -1,11 +1,80 @@
 from __future__ import annotations
 
+from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from annotations.api import views
+from annotations.api import (
+    adjudication,
+    agreement,
+    assignments,
+    exports,
+    history,
+    imports,
+    tokens,
+    verdicts,
+    views,
+)
+
+
+class IdConverter:
+    """An id that fits a bigint; longer digit strings do not match (404, not an overflow)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "dbid")
 
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("annotations", views.AnnotationViewSet, basename="annotation")
+router.register("assignments", assignments.AssignmentViewSet, basename="assignment")
+router.register("finals", adjudication.FinalViewSet, basename="final")
+router.register("history", history.HistoryViewSet, basename="history")
+router.register("verdicts", verdicts.VerdictViewSet, basename="verdict")
+router.register("verdict-scales", views.VerdictScaleViewSet, basename="verdict-scale")
+router.register("import-jobs", imports.ImportJobViewSet, basename="import-job")
+router.register("tokens", tokens.ApiTokenViewSet, basename="api-token")
 
-urlpatterns = router.urls
+adjudication_urls = [
+    path("articles/<dbid:pk>/adjudication/", adjudication.AdjudicationView.as_view()),
+    path("articles/<dbid:pk>/adjudication/accept-agreed/", adjudication.AcceptAgreedView.as_view()),
+    path("articles/<dbid:pk>/adjudication/dismiss/", adjudication.DismissView.as_view()),
+    path("articles/<dbid:pk>/adjudication/undismiss/", adjudication.DismissView.as_view(undo=True)),
+    path(
+        "articles/<dbid:pk>/mark-adjudicated/",
+        adjudication.ArticleStepView.as_view(step="adjudicate"),
+    ),
+    path("articles/<dbid:pk>/publish/", adjudication.ArticleStepView.as_view(step="publish")),
+    path("articles/<dbid:pk>/unpublish/", adjudication.ArticleStepView.as_view(step="unpublish")),
+]
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "redoc/",
+        # Our template drops the Google Fonts links so that the page works offline.
+        SpectacularRedocView.as_view(
+            url_name="api-schema", template_name="annotations/api/redoc.html"
+        ),
+        name="api-redoc",
+    ),
+    path("agreement/articles/<dbid:id>/", agreement.article_agreement, name="agreement-article"),
+    path("agreement/corpus/", agreement.corpus_agreement, name="agreement-corpus"),
+    path("exports/annotations.jsonl", exports.AnnotationsJSONLExport.as_view()),
+    path("exports/annotations.csv", exports.AnnotationsCSVExport.as_view()),
+    path("exports/claimreview.jsonl", exports.ClaimReviewExport.as_view()),
+    path("exports/claimreview.json", exports.ClaimReviewExport.as_view(), {"fmt": "json"}),
+    path("exports/webannotation.jsonld", exports.WebAnnotationExport.as_view()),
+    path("exports/doccano.jsonl", exports.DoccanoExport.as_view()),
+    path("exports/labelstudio.json", exports.LabelStudioExport.as_view()),
+    *adjudication_urls,
+    *router.urls,
+]

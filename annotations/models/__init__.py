@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .adjudication import ItemDismissal
 from .agreement import AgreementReport
 from .articles import Article, ArticleRevision, ArticleStatus, MinHashBand
 from .audit import AuditEvent, Via
@@ -26,6 +27,7 @@ __all__ = [
     "FeedEntry",
     "ImportItem",
     "ImportJob",
+    "ItemDismissal",
     "ItemStatus",
     "JobKind",
     "JobStatus",

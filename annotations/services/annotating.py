@@ -103,7 +103,7 @@ def check_span(text: str, start: Any, end: Any, quote: Any) -> tuple[int, int, s
     return start, end, quote
 
 
-def _clean_evidence(urls: Any) -> list[str]:
+def clean_evidence(urls: Any) -> list[str]:
     if urls is None:
         return []
     if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
@@ -118,7 +118,7 @@ def _clean_evidence(urls: Any) -> list[str]:
     return cleaned
 
 
-def _clean_text_field(value: Any, field: str, limit: int) -> str:
+def clean_text_field(value: Any, field: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -128,7 +128,7 @@ def _clean_text_field(value: Any, field: str, limit: int) -> str:
     return value.strip() if field == "claimant" else value
 
 
-def _clean_tag(tag: Any) -> str:
+def clean_tag(tag: Any) -> str:
     if tag not in Tag.values:
         raise AnnotationError(
             f"tag must be one of {', '.join(Tag.values)} (got {tag!r}).", field="tag"
@@ -136,7 +136,7 @@ def _clean_tag(tag: Any) -> str:
     return tag
 
 
-def _clean_verdict(article: Article, verdict: Any) -> VerdictLabel | None:
+def clean_verdict(article: Article, verdict: Any) -> VerdictLabel | None:
     if verdict in (None, ""):
         return None
     if not isinstance(verdict, str):
@@ -151,6 +151,45 @@ def _clean_verdict(article: Article, verdict: Any) -> VerdictLabel | None:
             field="verdict",
         )
     return label
+
+
+def apply_changes(annotation: Annotation, changes: Mapping[str, Any]) -> list[str]:
+    """Validate ``changes`` and set them on ``annotation`` (unsaved); return the changed fields.
+
+    Offsets change only as a set: start, end and quote together, checked against the text.
+    Shared by reviewers' edits and adjudicators' edits of final annotations.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise AnnotationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    current = annotation
+    fields: list[str] = []
+    span_keys = {"start", "end", "quote"} & set(changes)
+    if span_keys:
+        if span_keys != {"start", "end", "quote"}:
+            raise AnnotationError("Change start, end and quote together.", field="quote")
+        text = current.article.text
+        start, end, quote = check_span(text, changes["start"], changes["end"], changes["quote"])
+        current.start, current.end, current.quote = start, end, quote
+        current.prefix = text[max(0, start - CONTEXT_CHARS) : start]
+        current.suffix = text[end : end + CONTEXT_CHARS]
+        fields += ["start", "end", "quote", "prefix", "suffix"]
+    if "tag" in changes:
+        current.tag = clean_tag(changes["tag"])
+        fields.append("tag")
+    if "verdict" in changes:
+        current.verdict = clean_verdict(current.article, changes["verdict"])
+        fields.append("verdict")
+    if "claimant" in changes:
+        current.claimant = clean_text_field(changes["claimant"], "claimant", MAX_CLAIMANT_CHARS)
+        fields.append("claimant")
+    if "note" in changes:
+        current.note = clean_text_field(changes["note"], "note", MAX_NOTE_CHARS)
+        fields.append("note")
+    if "evidence_urls" in changes:
+        current.evidence_urls = clean_evidence(changes["evidence_urls"])
+        fields.append("evidence_urls")
+    return fields
 
 
 def _require_reviewer(user: Any) -> None:
@@ -205,11 +244,11 @@ def create_annotation(
         quote=quote,
         prefix=text[max(0, start - CONTEXT_CHARS) : start],
         suffix=text[end : end + CONTEXT_CHARS],
-        tag=_clean_tag(tag),
-        verdict=_clean_verdict(article, verdict),
-        claimant=_clean_text_field(claimant, "claimant", MAX_CLAIMANT_CHARS),
-        note=_clean_text_field(note, "note", MAX_NOTE_CHARS),
-        evidence_urls=_clean_evidence(evidence_urls),
+        tag=clean_tag(tag),
+        verdict=clean_verdict(article, verdict),
+        claimant=clean_text_field(claimant, "claimant", MAX_CLAIMANT_CHARS),
+        note=clean_text_field(note, "note", MAX_NOTE_CHARS),
+        evidence_urls=clean_evidence(evidence_urls),
     )
     assignment = _open_assignment(user, article)
     annotation.save()
@@ -252,32 +291,7 @@ def update_annotation(
         raise AnnotationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     current = _lock_for_change(user, annotation, expected_version)
     before = snapshot(current)
-    fields: list[str] = []
-    span_keys = {"start", "end", "quote"} & set(changes)
-    if span_keys:
-        if span_keys != {"start", "end", "quote"}:
-            raise AnnotationError("Change start, end and quote together.", field="quote")
-        text = current.article.text
-        start, end, quote = check_span(text, changes["start"], changes["end"], changes["quote"])
-        current.start, current.end, current.quote = start, end, quote
-        current.prefix = text[max(0, start - CONTEXT_CHARS) : start]
-        current.suffix = text[end : end + CONTEXT_CHARS]
-        fields += ["start", "end", "quote", "prefix", "suffix"]
-    if "tag" in changes:
-        current.tag = _clean_tag(changes["tag"])
-        fields.append("tag")
-    if "verdict" in changes:
-        current.verdict = _clean_verdict(current.article, changes["verdict"])
-        fields.append("verdict")
-    if "claimant" in changes:
-        current.claimant = _clean_text_field(changes["claimant"], "claimant", MAX_CLAIMANT_CHARS)
-        fields.append("claimant")
-    if "note" in changes:
-        current.note = _clean_text_field(changes["note"], "note", MAX_NOTE_CHARS)
-        fields.append("note")
-    if "evidence_urls" in changes:
-        current.evidence_urls = _clean_evidence(changes["evidence_urls"])
-        fields.append("evidence_urls")
+    fields = apply_changes(current, changes)
     if not fields:
         return current
     current.version += 1

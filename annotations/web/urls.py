@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.web import imports, views
+from annotations.web import adjudicate, assign, history, imports, tokens, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("articles/<int:pk>/", views.annotate, name="annotate"),
     path("healthz", views.healthz, name="healthz"),
     path("imports/", imports.index, name="imports"),
     path("imports/upload", imports.upload, name="import-upload"),
@@ -15,4 +16,11 @@ urlpatterns = [
     path("feeds/", imports.feeds, name="feeds"),
     path("feeds/<int:feed_id>/poll", imports.feed_poll, name="feed-poll"),
     path("articles/<int:article_id>/source/", imports.article_source, name="article-source"),
+    path("assign/", assign.assign, name="assign"),
+    path("adjudicate/", adjudicate.index, name="adjudicate_index"),
+    path("articles/<int:pk>/adjudicate/", adjudicate.adjudicate, name="article_adjudicate"),
+    path("articles/<int:pk>/outcome/", adjudicate.outcome, name="article_outcome"),
+    path("articles/<int:pk>/history/", history.article_history, name="article_history"),
+    path("settings/tokens/", tokens.token_list, name="api-tokens"),
+    path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api-token-revoke"),
 ]

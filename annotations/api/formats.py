@@ -1,0 +1,174 @@
+"""Standard shapes: schema.org ClaimReview and W3C Web Annotation, built from model rows.
+
+Plain functions on already-fetched rows (no queries here), so that single objects, lists and
+streamed exports produce the same JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+
+from annotations.models import Annotation, VerdictLabel
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+WEB_ANNOTATION_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+SCHEMA_CONTEXT = "https://schema.org"
+
+# A claimant that reads like an institution is an Organization in ClaimReview, else a Person.
+_ORGANISATION = re.compile(
+    r"\b(ministry|ministries|government|agency|office|department|party|council|committee|"
+    r"company|corporation|corp|inc|ltd|llc|plc|gmbh|university|institute|police|army|"
+    r"military|kremlin|white house|pentagon|commission|bureau|authority|association|union|"
+    r"parliament|senate|congress|court|embassy|newspaper|news|tv|radio|group|bank|"
+    r"organisation|organization|foundation|un|nato|who|eu)\b",
+    re.IGNORECASE,
+)
+
+
+def public_url(path: str) -> str:
+    return f"{settings.FACTCHECK_PUBLIC_URL}{path}"
+
+
+def verdict_url(annotation_id: int) -> str:
+    """The stable public address of one verdict (ClaimReview ``url``)."""
+    return public_url(f"/verdicts/{annotation_id}/")
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with "Z" for UTC, like DRF's fields (no "+" to URL-encode when sent back)."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def label_dict(label: VerdictLabel | None) -> dict[str, Any] | None:
+    if label is None:
+        return None
+    return {
+        "slug": label.slug,
+        "name": label.name,
+        "ordinal": label.ordinal,
+        "is_rateable": label.is_rateable,
+    }
+
+
+def claimant_type(claimant: str) -> str:
+    return "Organization" if _ORGANISATION.search(claimant) else "Person"
+
+
+def claim_review(annotation: Annotation, bounds: tuple[int, int] | None) -> dict[str, Any]:
+    """schema.org ClaimReview for one verdict annotation (article and verdict prefetched).
+
+    ``bounds`` is the (worst, best) ordinal of the article's scale. A label outside the
+    rating (e.g. "unverifiable") keeps its alternateName but has no ratingValue.
+    """
+    article = annotation.article
+    label = annotation.verdict
+    rating: dict[str, Any] = {"@type": "Rating"}
+    if label is not None:
+        if label.is_rateable and label.ordinal is not None and bounds is not None:
+            rating["ratingValue"] = label.ordinal
+            rating["worstRating"], rating["bestRating"] = bounds
+        rating["alternateName"] = label.name
+    claim: dict[str, Any] = {"@type": "Claim"}
+    if annotation.claimant:
+        claim["author"] = {"@type": claimant_type(annotation.claimant), "name": annotation.claimant}
+    appearance: dict[str, Any] = {"@type": "CreativeWork"}
+    if article.url:
+        appearance["url"] = article.url
+    if article.title:
+        appearance["headline"] = article.title
+    if article.source:
+        appearance["publisher"] = {"@type": "Organization", "name": article.source}
+    claim["appearance"] = [appearance]
+    if article.published_at:
+        claim["datePublished"] = article.published_at.date().isoformat()
+    published = article.published_verdicts_at or annotation.updated_at
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ClaimReview",
+        "url": verdict_url(annotation.pk),
+        "claimReviewed": annotation.quote,
+        "itemReviewed": claim,
+        "reviewRating": rating,
+        "author": {
+            "@type": "Organization",
+            "name": settings.FACTCHECK_ORGANIZATION,
+            "url": settings.FACTCHECK_PUBLIC_URL,
+        },
+        "datePublished": published.date().isoformat(),
+    }
+
+
+def web_annotation(annotation: Annotation) -> dict[str, Any]:
+    """W3C Web Annotation (JSON-LD) for one annotation (reviewer, verdict, article loaded).
+
+    TextPositionSelector offsets count Unicode code points, which is what the W3C model means
+    by characters, and what our offsets are.
+    """
+    article = annotation.article
+    body: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": annotation.tag}
+    ]
+    if annotation.verdict_id:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "assessing",
+                "value": annotation.verdict.name,
+                "id": public_url(
+                    f"/api/verdict-scales/{article.verdict_scale_id}/#{annotation.verdict.slug}"
+                ),
+            }
+        )
+    if annotation.claimant:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "identifying",
+                "value": annotation.claimant,
+                "format": "text/plain",
+            }
+        )
+    if annotation.note:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": annotation.note,
+                "format": "text/plain",
+            }
+        )
+    for url in annotation.evidence_urls or []:
+        body.append({"type": "SpecificResource", "purpose": "linking", "source": url})
+    data: dict[str, Any] = {
+        "@context": ANNO_CONTEXT,
+        "id": public_url(f"/api/annotations/{annotation.pk}/"),
+        "type": "Annotation",
+        "motivation": "assessing" if annotation.verdict_id else "tagging",
+        "creator": {
+            "type": "Person",
+            "nickname": annotation.reviewer.username,
+        },
+        "created": iso(annotation.created_at),
+        "modified": iso(annotation.updated_at),
+        "body": body,
+        "target": {
+            "source": article.url or public_url(f"/api/articles/{article.pk}/"),
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": annotation.quote,
+                    "prefix": annotation.prefix,
+                    "suffix": annotation.suffix,
+                },
+                {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+            ],
+        },
+    }
+    return data

@@ -1,0 +1,83 @@
+// Adjudication page: show an item in the article text, and fill a new final's offsets from a
+// selection. Offsets are Unicode code points of the article text; the DOM counts UTF-16 units.
+const box = document.getElementById("article-text");
+const text = box ? box.textContent : "";
+const cps = Array.from(text);
+
+function cpToUnit(cp) {
+  let units = 0;
+  for (let i = 0; i < cp && i < cps.length; i++) units += cps[i].length;
+  return units;
+}
+
+function unitToCp(unit) {
+  let units = 0;
+  let cp = 0;
+  while (cp < cps.length && units < unit) { units += cps[cp].length; cp++; }
+  return cp;
+}
+
+function quoteOf(start, end) {
+  return cps.slice(start, end).join("");
+}
+
+function show(start, end) {
+  const a = cpToUnit(start);
+  const b = cpToUnit(end);
+  box.replaceChildren(
+    document.createTextNode(text.slice(0, a)),
+    Object.assign(document.createElement("mark"), { className: "item-hl", textContent: text.slice(a, b) }),
+    document.createTextNode(text.slice(b)),
+  );
+  box.querySelector("mark.item-hl")?.scrollIntoView({ block: "center" });
+}
+
+document.querySelectorAll("section.item[data-key]").forEach((item) => {
+  const start = Number(item.dataset.start);
+  const end = Number(item.dataset.end);
+  item.querySelector(".show-item")?.addEventListener("click", () => show(start, end));
+  item.addEventListener("focusin", () => show(start, end));
+});
+
+// Keep each form's quote in step with its offsets.
+document.querySelectorAll(".final-fields").forEach((fields) => {
+  const s = fields.querySelector(".f-start");
+  const e = fields.querySelector(".f-end");
+  const q = fields.querySelector(".f-quote");
+  const sync = () => {
+    const start = Number(s.value);
+    const end = Number(e.value);
+    q.value = s.value !== "" && e.value !== "" && end > start ? quoteOf(start, end) : "";
+  };
+  s.addEventListener("input", sync);
+  e.addEventListener("input", sync);
+});
+
+// A selection inside the article text fills the "write new" form.
+const writeNew = document.getElementById("write-new");
+function offsetWithin(node, offset) {
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  let units = 0;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n === node) return units + offset;
+    units += n.data.length;
+  }
+  return null;
+}
+document.addEventListener("selectionchange", () => {
+  const sel = document.getSelection();
+  if (!writeNew || !sel || sel.isCollapsed || !box.contains(sel.anchorNode)) return;
+  const range = sel.getRangeAt(0);
+  const a = offsetWithin(range.startContainer, range.startOffset);
+  const b = offsetWithin(range.endContainer, range.endOffset);
+  if (a === null || b === null || b <= a) return;
+  const start = unitToCp(a);
+  const end = unitToCp(b);
+  writeNew.querySelector(".f-start").value = start;
+  writeNew.querySelector(".f-end").value = end;
+  writeNew.querySelector(".f-quote").value = quoteOf(start, end);
+});
+
+const first = document.querySelector("section.item[data-key]:not(.resolved)");
+if (first && box) show(Number(first.dataset.start), Number(first.dataset.end));
+window.__adjudicateReady = true;
