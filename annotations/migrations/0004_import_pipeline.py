@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0002_roles_and_scale_presets'),
+        ('annotations', '0003_item_dismissal'),
     ]
 
     operations = [
