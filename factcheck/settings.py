@@ -197,6 +197,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Each feed has its own interval; this only looks for feeds that are due.
     "poll-due-feeds": {"task": "annotations.tasks.poll_due_feeds", "schedule": 60.0},
 }
+# Corpus agreement: recompute stale article reports and store a corpus report (skipped when
+# nothing changed since the last one).
+AGREEMENT_CORPUS_EVERY_SECONDS = env_int("AGREEMENT_CORPUS_EVERY_SECONDS", 900, minimum=10)
+CELERY_BEAT_SCHEDULE["corpus-agreement"] = {
+    "task": "annotations.tasks.compute_corpus_agreement",
+    "schedule": float(AGREEMENT_CORPUS_EVERY_SECONDS),
+    "kwargs": {"force": False},
+}
 
 # --- The product's own settings -------------------------------------------------------------
 # Blind review: a reviewer sees nobody else's annotations on an article until they submit it.

@@ -205,6 +205,23 @@ class CorpusAggregate:
     def remove(self, stats: ArticleStats) -> None:
         self.add(stats, -1)
 
+    def as_stats(self) -> ArticleStats:
+        """The running sum in the shape of :class:`ArticleStats`, so that sums of groups
+        (e.g. one per source and import job) can be added into a larger total."""
+        return {
+            "n_articles": self.n["n_articles"],
+            "n_spans": self.n["n_spans"],
+            "n_items": self.n["n_items"],
+            "pairs": [
+                {"a": a, "b": b, **acc}  # type: ignore[typeddict-item]
+                for (a, b), acc in sorted(self.pairs.items())
+            ],
+            "verdict_nominal": _coinc_triples(self.nominal),
+            "verdict_ordinal": _coinc_triples(self.ordinal),
+            "fleiss": self.fleiss,
+            "unitizing": self.unitizing.stats(),
+        }
+
     def report(
         self,
         *,

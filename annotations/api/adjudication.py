@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.api.adjudication_common import IdCursor, ServiceErrors, int_param, via
+from annotations.api.pagination import ID_PATTERN
 from annotations.api.serializers import (
     AnnotationSerializer,
     AnnotationUpdateSerializer,
@@ -189,6 +190,8 @@ class FinalViewSet(
 
     ``?article=<id>`` narrows the list. PATCH and DELETE take ``If-Match`` (the ETag).
     """
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = FinalSerializer
     pagination_class = IdCursor

@@ -19,6 +19,7 @@ from annotations.api.adjudication_common import (
     int_param,
     via,
 )
+from annotations.api.pagination import ID_PATTERN
 from annotations.api.serializers import StrictSerializer
 from annotations.models import Assignment, AssignmentStatus
 from annotations.services import assignment as service
@@ -63,6 +64,8 @@ class AssignmentViewSet(
 
     Filters: ``article``, ``reviewer`` (id), ``active`` (true/false), ``status``.
     """
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = AssignmentSerializer
     pagination_class = NewestFirstCursor

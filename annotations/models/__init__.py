@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .adjudication import ItemDismissal
-from .agreement import AgreementReport
+from .agreement import AgreementReport, ReportScope, StaleAgreement
 from .articles import Article, ArticleRevision, ArticleStatus, MinHashBand
 from .audit import AuditEvent, Via
 from .imports import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobKind, JobStatus
@@ -32,6 +32,8 @@ __all__ = [
     "JobKind",
     "JobStatus",
     "MinHashBand",
+    "ReportScope",
+    "StaleAgreement",
     "Tag",
     "VerdictLabel",
     "VerdictScale",

@@ -28,6 +28,7 @@ from annotations.models import (
     Via,
 )
 from annotations.models.review import AnnotationKind
+from annotations.services import agreement
 from annotations.services.audit import record
 
 CONTEXT_CHARS = 32
@@ -362,4 +363,5 @@ def submit_article(*, user: Any, article: Article, via: Via | str = Via.UI) -> A
         article_id=article.pk,
         after={"status": assignment.status, "annotations": count},
     )
+    agreement.schedule_article(article_id=article.pk)
     return assignment

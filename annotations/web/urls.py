@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotations.web import adjudicate, assign, history, imports, tokens, views
+from annotations.web import adjudicate, agreement, assign, history, imports, tokens, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("feeds/", imports.feeds, name="feeds"),
     path("feeds/<int:feed_id>/poll", imports.feed_poll, name="feed-poll"),
     path("articles/<int:article_id>/source/", imports.article_source, name="article-source"),
+    path("agreement/", agreement.dashboard, name="agreement"),
+    path("agreement/recompute/", agreement.recompute, name="agreement-recompute"),
+    path("agreement/export.csv", agreement.export_csv, name="agreement-csv"),
     path("assign/", assign.assign, name="assign"),
     path("adjudicate/", adjudicate.index, name="adjudicate_index"),
     path("articles/<int:pk>/adjudicate/", adjudicate.adjudicate, name="article_adjudicate"),

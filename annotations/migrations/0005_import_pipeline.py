@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0003_item_dismissal'),
+        ('annotations', '0004_agreement_jobs'),
     ]
 
     operations = [

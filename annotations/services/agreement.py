@@ -1,0 +1,405 @@
+"""Agreement between reviewers, stored: per article on submission, per corpus periodically.
+
+The figures come from the pure library in :mod:`annotations.agreement` (see docs/agreement.md);
+this module only reads the submitted work from the database and stores the reports.
+
+* An article's report covers the **submitted** reviewer annotations (kind=review,
+  state=submitted, not deleted, not orphaned by a text revision) of reviewers whose active
+  assignment on it is submitted.
+  Drafts never count: blind review means work in progress is nobody's business.
+* Every article report stores, in ``inputs["fingerprint"]``, a digest of what it covered
+  (newest annotation change, number of spans, submitted reviewers and their newest
+  submission, text revision). A report is *stale* when the fingerprint of the current data
+  differs; the corpus job recomputes exactly the stale articles, then sums the stored
+  ``stats`` of all articles (never revisiting spans) overall, per source, per import job,
+  per tag and per reviewer pair, and stores one corpus row per computation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Max
+from django.db.models.functions import Length, Now
+from django.utils import timezone
+
+from annotations.agreement import CorpusAggregate, ScaleLabel, Span, article_report
+from annotations.models import (
+    AgreementReport,
+    AnchorStatus,
+    Annotation,
+    AnnotationState,
+    Article,
+    Assignment,
+    AssignmentStatus,
+    ReportScope,
+    StaleAgreement,
+    VerdictLabel,
+)
+from annotations.models.review import AnnotationKind
+
+log = logging.getLogger(__name__)
+
+CORPUS_HISTORY = 200  # corpus rows kept for the trend chart
+CHUNK = 500  # articles per read: bounded memory on a large corpus
+NO_SOURCE = "(no source)"
+NO_IMPORT_JOB = "none"
+
+
+def submitted_annotations() -> Any:
+    # Orphaned spans (their text went away in a revision) have no place on the text to compare.
+    return Annotation.objects.filter(
+        kind=AnnotationKind.REVIEW, state=AnnotationState.SUBMITTED, deleted_at__isnull=True
+    ).exclude(anchor_status=AnchorStatus.ORPHANED)
+
+
+def submitted_assignments() -> Any:
+    return Assignment.objects.filter(status=AssignmentStatus.SUBMITTED, active=True)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _fingerprints(article_ids: Sequence[int] | None = None) -> dict[int, dict[str, Any]]:
+    """What each article's report would cover now, from two grouped queries."""
+    anns = submitted_annotations()
+    subs = submitted_assignments()
+    if article_ids is not None:
+        anns = anns.filter(article_id__in=article_ids)
+        subs = subs.filter(article_id__in=article_ids)
+    out: dict[int, dict[str, Any]] = {}
+    for row in subs.values("article_id").annotate(n=Count("id"), newest=Max("submitted_at")):
+        out[row["article_id"]] = {
+            "n_reviewers": row["n"],
+            "newest_submission": _iso(row["newest"]),
+            "n_spans": 0,
+            "newest_annotation": None,
+        }
+    for row in anns.values("article_id").annotate(n=Count("id"), newest=Max("updated_at")):
+        if row["article_id"] in out:  # spans of an article nobody submitted do not count
+            out[row["article_id"]]["n_spans"] = row["n"]
+            out[row["article_id"]]["newest_annotation"] = _iso(row["newest"])
+    return out
+
+
+def _fingerprint_key(fp: dict[str, Any], revision: int) -> str:
+    # Counts catch deletions and unassignments, timestamps catch edits and re-anchoring.
+    return "|".join(
+        str(x)
+        for x in (
+            fp["n_reviewers"],
+            fp["newest_submission"],
+            fp["n_spans"],
+            fp["newest_annotation"],
+            revision,
+        )
+    )
+
+
+class _Lookups:
+    """Usernames and verdict labels by id, fetched once per run (no joins per span)."""
+
+    def __init__(self) -> None:
+        self.usernames: dict[int, str] = {}
+        self.labels: dict[int, str] = {}
+        self.scales: dict[int, list[ScaleLabel]] = defaultdict(list)
+        for label in VerdictLabel.objects.order_by("scale_id", "position", "pk"):
+            self.labels[label.pk] = label.slug
+            self.scales[label.scale_id].append(
+                {"slug": label.slug, "ordinal": label.ordinal, "is_rateable": label.is_rateable}
+            )
+
+    def username(self, user_id: int) -> str:
+        if user_id not in self.usernames:
+            missing = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True)
+            self.usernames[user_id] = missing.first() or f"user-{user_id}"
+        return self.usernames[user_id]
+
+    def prefetch_users(self, ids: Iterable[int]) -> None:
+        want = set(ids) - set(self.usernames)
+        if want:
+            rows = get_user_model().objects.filter(pk__in=want).values_list("pk", "username")
+            self.usernames.update(rows)
+
+
+def _build_reports(article_ids: Sequence[int], lookups: _Lookups) -> list[AgreementReport]:
+    """Compute (not save) the reports of these articles, reading their work in bulk."""
+    articles = {
+        a["pk"]: a
+        for a in Article.objects.filter(pk__in=article_ids)
+        .annotate(text_length=Length("text"))
+        .values("pk", "text_length", "revision", "verdict_scale_id")
+    }
+    fingerprints = _fingerprints(article_ids)
+    reviewers: dict[int, set[int]] = defaultdict(set)
+    for art_id, user_id in (
+        submitted_assignments()
+        .filter(article_id__in=article_ids)
+        .values_list("article_id", "reviewer_id")
+    ):
+        reviewers[art_id].add(user_id)
+    lookups.prefetch_users(u for users in reviewers.values() for u in users)
+    spans: dict[int, list[Span]] = defaultdict(list)
+    rows = (
+        submitted_annotations()
+        .filter(article_id__in=article_ids)
+        .order_by()
+        .values_list("article_id", "reviewer_id", "start", "end", "tag", "verdict_id")
+    )
+    for art_id, user_id, start, end, tag, verdict_id in rows.iterator(chunk_size=5000):
+        if user_id in reviewers[art_id]:
+            verdict = lookups.labels.get(verdict_id) if verdict_id is not None else None
+            spans[art_id].append(Span(lookups.username(user_id), start, end, tag, verdict))
+    out = []
+    for art_id in article_ids:
+        art = articles.get(art_id)
+        fp = fingerprints.get(art_id)
+        if art is None or fp is None:
+            continue
+        names = sorted(lookups.username(u) for u in reviewers[art_id])
+        report = article_report(
+            spans[art_id],
+            art["text_length"],
+            scale=lookups.scales.get(art["verdict_scale_id"]) or None,
+            reviewers=names,
+            article=art_id,
+        )
+        stats = report.pop("stats")
+        headline = report["spans"]["mean_over_pairs"]["overlap"]["f1"]["value"]
+        inputs = {
+            "reviewers": names,
+            "n_spans": len(spans[art_id]),
+            "newest_annotation": fp["newest_annotation"],
+            "newest_submission": fp["newest_submission"],
+            "text_length": art["text_length"],
+            "revision": art["revision"],
+            "fingerprint": _fingerprint_key(fp, art["revision"]),
+        }
+        out.append(
+            AgreementReport(
+                scope=ReportScope.ARTICLE,
+                article_id=art_id,
+                inputs=inputs,
+                stats=stats,
+                report=report,
+                headline=headline,
+            )
+        )
+    return out
+
+
+def _save_reports(reports: list[AgreementReport]) -> None:
+    # One upsert per chunk instead of a SELECT and an UPDATE per article. computed_at as the
+    # database's Now() (one transaction: one time) also keeps Django off PostgreSQL's UNNEST
+    # bulk-insert path, whose client-side quoting of arrays of large JSON values costs
+    # seconds per chunk.
+    for report in reports:
+        report.computed_at = Now()
+    AgreementReport.objects.bulk_create(
+        reports,
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=["computed_at", "inputs", "stats", "report", "headline"],
+    )
+
+
+def compute_article_agreement(*, article_id: int) -> AgreementReport | None:
+    """Recompute and store one article's agreement report from its submitted work.
+
+    Returns the stored report, or None when nobody has submitted the article (any old
+    report is then deleted: it described work that no longer counts).
+    """
+    reports = _build_reports([article_id], _Lookups())
+    with transaction.atomic():
+        if not reports:
+            AgreementReport.objects.filter(article_id=article_id).delete()
+            return None
+        _save_reports(reports)
+    return AgreementReport.objects.get(article_id=article_id)
+
+
+def article_is_up_to_date(*, article_id: int) -> bool:
+    """True when the stored report covers exactly the current submitted work."""
+    report = AgreementReport.objects.filter(article_id=article_id).values("inputs").first()
+    fp = _fingerprints([article_id]).get(article_id)
+    if fp is None:
+        return report is None
+    if report is None:
+        return False
+    revision = Article.objects.filter(pk=article_id).values_list("revision", flat=True).first()
+    return report["inputs"].get("fingerprint") == _fingerprint_key(fp, revision or 0)
+
+
+def mark_article_stale(*, article_id: int) -> bool:
+    """Record that an article's agreement must be recomputed.
+
+    Returns True when this call inserted the marker, i.e. when the caller must enqueue the
+    recomputation; False when one is already pending (a burst of submissions).
+    """
+    _, created = StaleAgreement.objects.get_or_create(
+        article_id=article_id, defaults={"since": timezone.now()}
+    )
+    return created
+
+
+def stale_article_ids() -> list[int]:
+    """Articles whose report is missing, out of date, or no longer backed by a submission."""
+    current = _fingerprints()
+    revisions = dict(Article.objects.filter(pk__in=list(current)).values_list("pk", "revision"))
+    stored = dict(
+        AgreementReport.objects.articles().values_list("article_id", "inputs__fingerprint")
+    )
+    stale = [
+        art_id
+        for art_id, fp in current.items()
+        if stored.get(art_id) != _fingerprint_key(fp, revisions.get(art_id, 0))
+    ]
+    orphans = [art_id for art_id in stored if art_id not in current]
+    return sorted(stale + orphans)
+
+
+def recompute_stale_articles() -> int:
+    """Recompute every stale article report, in chunks; returns how many were recomputed."""
+    ids = stale_article_ids()
+    lookups = _Lookups()
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        # Markers go before the read, as in the task: a later submission re-marks and enqueues.
+        StaleAgreement.objects.filter(article_id__in=chunk).delete()
+        reports = _build_reports(chunk, lookups)
+        with transaction.atomic():
+            kept = {r.article_id for r in reports}
+            AgreementReport.objects.filter(article_id__in=set(chunk) - kept).delete()
+            if reports:
+                _save_reports(reports)
+    return len(ids)
+
+
+def _group_label(value: Any, empty: str) -> str:
+    return str(value) if value not in (None, "") else empty
+
+
+def _iter_stats() -> Iterator[tuple[dict[str, Any], str, str, datetime]]:
+    rows = (
+        AgreementReport.objects.articles()
+        .order_by()
+        .values_list("stats", "article__source", "article__import_job_id", "computed_at")
+    )
+    for stats, source, job_id, computed_at in rows.iterator(chunk_size=CHUNK):
+        yield (
+            stats,
+            _group_label(source, NO_SOURCE),
+            _group_label(job_id, NO_IMPORT_JOB),
+            computed_at,
+        )
+
+
+def corpus_scale() -> list[ScaleLabel] | None:
+    """The labels the corpus report uses for ordinal alpha: those of the scales in use.
+
+    Ordinal coincidences are stored per article on each label's ordinal, so the corpus only
+    needs to know that an ordered scale exists.
+    """
+    lookups = _Lookups()
+    used = Article.objects.filter(agreement__isnull=False).values_list(
+        "verdict_scale_id", flat=True
+    )
+    labels: list[ScaleLabel] = []
+    for scale_id in set(used):
+        labels.extend(lookups.scales.get(scale_id, []))
+    return labels or None
+
+
+def compute_corpus_agreement(*, force: bool = True) -> AgreementReport | None:
+    """Bring stale article reports up to date, then store a corpus report.
+
+    The report is ``{"overall", "by_source", "by_import_job"}``; ``overall`` (and each group)
+    carries the per-tag (``spans.by_tag``) and per-pair (``spans.pairs``, Cohen's kappa,
+    confusion matrices) breakdowns. With ``force=False`` (the periodic run) nothing is stored
+    when no article changed since the last corpus report. Keeps the last CORPUS_HISTORY rows.
+    """
+    started = timezone.now()
+    recomputed = recompute_stale_articles()
+    last = AgreementReport.objects.corpus().order_by("-computed_at", "-pk").first()
+    newest = AgreementReport.objects.articles().aggregate(n=Count("id"), newest=Max("computed_at"))
+    if (
+        not force
+        and last is not None
+        and recomputed == 0
+        and last.inputs.get("n_articles") == newest["n"]
+        and last.inputs.get("newest_article_report") == _iso(newest["newest"])
+    ):
+        return None
+    scale = corpus_scale()
+    # Each article is added once, into its (source, import job) cell; the overall, per-source
+    # and per-job totals are then sums of the few cells (CorpusAggregate.add is the cost).
+    cells: dict[tuple[str, str], CorpusAggregate] = defaultdict(CorpusAggregate)
+    n = 0
+    for stats, source, job, _ in _iter_stats():
+        cells[(source, job)].add(stats)  # type: ignore[arg-type]
+        n += 1
+    overall = CorpusAggregate()
+    by_source: dict[str, CorpusAggregate] = defaultdict(CorpusAggregate)
+    by_job: dict[str, CorpusAggregate] = defaultdict(CorpusAggregate)
+    for (source, job), cell in cells.items():
+        part = cell.as_stats()
+        overall.add(part)
+        by_source[source].add(part)
+        by_job[job].add(part)
+    report = {
+        "overall": overall.report(scale=scale),
+        "by_source": {k: by_source[k].report(scale=scale) for k in sorted(by_source)},
+        "by_import_job": {k: by_job[k].report(scale=scale) for k in sorted(by_job)},
+    }
+    finished = timezone.now()
+    inputs = {
+        "n_articles": n,
+        "newest_article_report": _iso(newest["newest"]),
+        "recomputed_articles": recomputed,
+        "started_at": started.isoformat(),
+        "seconds": round((finished - started).total_seconds(), 3),
+    }
+    headline = report["overall"]["spans"]["mean_over_pairs"]["overlap"]["f1"]["value"]
+    with transaction.atomic():
+        row = AgreementReport.objects.create(
+            scope=ReportScope.CORPUS,
+            computed_at=finished,
+            inputs=inputs,
+            report=report,
+            headline=headline,
+        )
+        keep = (
+            AgreementReport.objects.corpus()
+            .order_by("-computed_at", "-pk")
+            .values_list("pk", flat=True)[:CORPUS_HISTORY]
+        )
+        AgreementReport.objects.corpus().exclude(pk__in=list(keep)).delete()
+    log.info(
+        "corpus agreement: %s articles (%s recomputed) in %ss", n, recomputed, inputs["seconds"]
+    )
+    return row
+
+
+AGREEMENT_COALESCE_SECONDS = 2
+
+
+def schedule_article(*, article_id: int) -> None:
+    """Mark an article's agreement stale and, if no recomputation is pending, enqueue one
+    after the transaction commits (a few seconds later, so a burst of submissions is seen
+    by one computation). Call inside the submitting transaction."""
+    if not mark_article_stale(article_id=article_id):
+        return
+    from annotations.tasks import recompute_article_agreement
+
+    transaction.on_commit(
+        lambda: recompute_article_agreement.apply_async(
+            (article_id,), countdown=AGREEMENT_COALESCE_SECONDS
+        )
+    )
