@@ -36,7 +36,7 @@ def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 def _page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
     jobs = list(ImportJob.objects.visible_to(request.user)[:20])
     context = {
-        "rows": [(job, imports.job_progress(job, limit=1)) for job in jobs],
+        "rows": [(job, imports.job_progress(job, limit=0, refresh=False)) for job in jobs],
         "extensions": ", ".join(imports.SUPPORTED_EXTENSIONS),
         **extra,
     }

@@ -63,26 +63,37 @@ def no_worker_warning(job: ImportJob, *, now: datetime | None = None) -> bool:
     return False
 
 
-def job_progress(job: ImportJob, *, offset: int = 0, limit: int = 100) -> JobProgress:
-    """JSON-ready progress of a job, with one page of its items (containers left out)."""
-    job.refresh_from_db()
+def job_progress(
+    job: ImportJob, *, offset: int = 0, limit: int = 100, refresh: bool = True
+) -> JobProgress:
+    """JSON-ready progress of a job, with one page of its items (containers left out).
+
+    `limit=0` leaves the items out (no query: for lists of jobs); `refresh=False` trusts the
+    counts already on `job` (a list just read from the database).
+    """
+    if refresh:
+        job.refresh_from_db()
     leaves = job.items.exclude(status=ItemStatus.EXPANDED).order_by("position")
-    limit = max(1, min(limit, 500))
+    limit = max(0, min(limit, 500))
     offset = max(0, offset)
-    items: list[ItemProgress] = [
-        {
-            "id": row["pk"],
-            "name": row["name"],
-            "status": row["status"],
-            "article_id": row["article_id"],
-            "duplicate_of_id": row["duplicate_of_id"],
-            "similarity": row["similarity"],
-            "error": row["error"],
-        }
-        for row in leaves.values(
-            "pk", "name", "status", "article_id", "duplicate_of_id", "similarity", "error"
-        )[offset : offset + limit]
-    ]
+    items: list[ItemProgress] = (
+        [
+            {
+                "id": row["pk"],
+                "name": row["name"],
+                "status": row["status"],
+                "article_id": row["article_id"],
+                "duplicate_of_id": row["duplicate_of_id"],
+                "similarity": row["similarity"],
+                "error": row["error"],
+            }
+            for row in leaves.values(
+                "pk", "name", "status", "article_id", "duplicate_of_id", "similarity", "error"
+            )[offset : offset + limit]
+        ]
+        if limit
+        else []
+    )
     warn = no_worker_warning(job)
     return {
         "id": job.pk,
