@@ -74,3 +74,23 @@ def charlie(db: Any) -> Any:
 @pytest.fixture
 def article(db: Any) -> Any:
     return make_article()
+
+
+@pytest.fixture(autouse=True)
+def _presets_after_flush(request: Any) -> None:
+    """Transactional tests flush every table, data migrations' rows too: put roles and the
+    verdict scale presets back, so that a worker test does not depend on the test order."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from annotations.models import VerdictScale
+
+    if not VerdictScale.objects.exists():
+        importlib.import_module("annotations.migrations.0002_roles_and_scale_presets").forwards(
+            apps, None
+        )

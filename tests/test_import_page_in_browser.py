@@ -16,7 +16,7 @@ from tests.httpserver import paragraphs_for
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         shutil.which("chromium") is None, reason="Debian's chromium is not installed"
     ),

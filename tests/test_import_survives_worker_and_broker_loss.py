@@ -14,7 +14,7 @@ from factcheck.celery import app as celery_app
 from tests.httpserver import article_html, paragraphs_for, serving
 from tests.worker import running_worker, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 N = 12
 
 

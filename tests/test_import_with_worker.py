@@ -17,7 +17,7 @@ from annotations.services import imports
 from tests.httpserver import article_html, paragraphs_for, rss, serving
 from tests.worker import running_worker, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def finished(job: ImportJob) -> ImportJob:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from annotations.models import Article, ImportJob, JobStatus
 from tests.worker import running_worker, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_setup_demo_imports_seeds_once_through_a_real_worker():
