@@ -18,6 +18,12 @@ def requeue_stale_jobs() -> list[int]:
     return imports.requeue_stale_jobs()
 
 
+@shared_task
+def poll_due_feeds() -> list[int]:
+    """Beat entry: one FEED job per due feed (the job fetches it, so nothing runs here)."""
+    return imports.poll_due_feeds()
+
+
 @shared_task(acks_late=True)
 def recompute_article_agreement(article_id: int) -> bool:
     """Recompute one article's agreement unless its stored report is already current.

@@ -194,6 +194,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The database is the source of truth: jobs whose message was lost are sent again.
     "requeue-stale-jobs": {"task": "annotations.tasks.requeue_stale_jobs", "schedule": 30.0},
+    # Each feed has its own interval; this only looks for feeds that are due.
+    "poll-due-feeds": {"task": "annotations.tasks.poll_due_feeds", "schedule": 60.0},
 }
 # Corpus agreement: recompute stale article reports and store a corpus report (skipped when
 # nothing changed since the last one).
@@ -222,6 +224,13 @@ IMPORT_MIN_CHARS = env_int("IMPORT_MIN_CHARS", 200, minimum=1)
 IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 120, minimum=5)
 # The import page says "no worker is running" when a job stays queued this long.
 IMPORT_NO_WORKER_WARNING_SECONDS = env_int("IMPORT_NO_WORKER_WARNING_SECONDS", 5, minimum=1)
+# A big zip/JSONL job is shared by up to this many tasks (items are claimed one at a time).
+IMPORT_PARALLEL_TASKS = env_int("IMPORT_PARALLEL_TASKS", 4, minimum=1)
+# Zip uploads: refuse archives with too many files, too much unpacked data, or members that
+# expand more than this ratio (zip bombs).
+IMPORT_ZIP_MAX_MEMBERS = env_int("IMPORT_ZIP_MAX_MEMBERS", 10000, minimum=1)
+IMPORT_ZIP_MAX_TOTAL_BYTES = env_int("IMPORT_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024, minimum=1024)
+IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100, minimum=2)
 NEAR_DUPLICATE_THRESHOLD = env_float("NEAR_DUPLICATE_THRESHOLD", 0.8, minimum=0.0)
 
 # --- REST API -------------------------------------------------------------------------------

@@ -181,7 +181,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
         except ImportError:  # the import engineer's progress report has not landed yet
             job_progress = None
         if job_progress is not None:
-            return dict(job_progress(obj))
+            # In a list: counts only, no per-job queries (the items are on the job's own page).
+            listed = isinstance(self.parent, serializers.ListSerializer)
+            return dict(job_progress(obj, limit=0, refresh=False) if listed else job_progress(obj))
         return {
             "done": obj.seen,
             "total": obj.total,

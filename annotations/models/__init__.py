@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .adjudication import ItemDismissal
 from .agreement import AgreementReport, ReportScope, StaleAgreement
-from .articles import Article, ArticleRevision, ArticleStatus
+from .articles import Article, ArticleRevision, ArticleStatus, MinHashBand
 from .audit import AuditEvent, Via
 from .imports import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobKind, JobStatus
 from .review import AnchorStatus, Annotation, AnnotationState, Assignment, AssignmentStatus, Tag
@@ -31,6 +31,7 @@ __all__ = [
     "ItemStatus",
     "JobKind",
     "JobStatus",
+    "MinHashBand",
     "ReportScope",
     "StaleAgreement",
     "Tag",

@@ -125,3 +125,20 @@ class ArticleRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} r{self.number}"
+
+
+class MinHashBand(models.Model):
+    """One LSH band of an article's MinHash signature, so near duplicates are found by index.
+
+    Articles sharing any band are candidates; their stored signatures decide the similarity.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="minhash_bands")
+    band = models.PositiveSmallIntegerField()
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="minhash_band_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} band {self.band}"

@@ -39,6 +39,8 @@ class ItemStatus(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate"
     REVISED = "revised", "New revision"
     FAILED = "failed", "Failed"
+    # A container (zip, JSONL file, feed) whose children were added to the job as items.
+    EXPANDED = "expanded", "Expanded"
 
 
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):

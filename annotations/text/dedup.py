@@ -52,8 +52,9 @@ def signature(text: str) -> list[int]:
     from datasketch import MinHash  # lazy: importing datasketch takes ~0.5 s
 
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    for sh in shingles(text):
-        mh.update(sh.encode("utf-8"))
+    # update_batch hashes all shingles in one numpy pass: the same values as update() per
+    # shingle, several times faster (this is the import's hottest line).
+    mh.update_batch([sh.encode("utf-8") for sh in shingles(text)])
     return [int(v) for v in mh.hashvalues]
 
 

@@ -1,0 +1,242 @@
+"""Storing a cleaned draft as an article: exact duplicates, near duplicates, restoring lines.
+
+Exact duplicates are caught by Article.content_hash (unique, the database is the backstop).
+Near duplicates are found through LSH bands of the MinHash signature (MinHashBand rows,
+indexed), then confirmed with the signatures' estimated Jaccard similarity, so the cost of an
+import does not grow with the number of articles stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from annotations import text as textpipe
+from annotations.models import Article, ArticleRevision, MinHashBand, VerdictScale
+
+from .sources import ArticleDraft
+
+# 32 bands of 4 rows over 128 permutations: a pair at similarity 0.8 shares a band with
+# probability ~1, at 0.5 with ~0.87; candidates are then confirmed on the full signature.
+BANDS = 32
+ROWS = 4
+MAX_CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    status: str  # "imported" or "duplicate"
+    article: Article | None = None
+    duplicate_of: Article | None = None
+    similarity: float | None = None
+
+
+def band_keys(signature: list[int]) -> list[tuple[int, int]]:
+    keys = []
+    for band in range(min(BANDS, len(signature) // ROWS)):
+        # The band number is part of the key, so one indexed `key IN (...)` finds candidates.
+        chunk = f"{band}:" + ",".join(str(v) for v in signature[band * ROWS : (band + 1) * ROWS])
+        digest = hashlib.blake2b(chunk.encode(), digest_size=8).digest()
+        keys.append((band, int.from_bytes(digest, "big", signed=True)))
+    return keys
+
+
+def find_near_duplicate(signature: list[int]) -> tuple[Article | None, float]:
+    """The most similar stored article at or above NEAR_DUPLICATE_THRESHOLD, and the score."""
+    keys = [key for _band, key in band_keys(signature)]
+    if not keys:
+        return None, 0.0
+    # The articles sharing the most bands are the most similar ones; capping the candidates
+    # keeps a flood of boilerplate-sharing articles from making one import slow.
+    candidate_ids = [
+        row["article_id"]
+        for row in MinHashBand.objects.filter(key__in=keys)
+        .values("article_id")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "article_id")[:MAX_CANDIDATES]
+    ]
+    best: Article | None = None
+    best_score = 0.0
+    for article in Article.objects.filter(pk__in=candidate_ids).only("pk", "minhash", "title"):
+        if len(article.minhash) != len(signature):
+            continue
+        score = textpipe.similarity(signature, article.minhash)
+        if score > best_score or (score == best_score and best and article.pk < best.pk):
+            best, best_score = article, score
+    if best is None or best_score < settings.NEAR_DUPLICATE_THRESHOLD:
+        return None, best_score
+    # Link to the original, not to another copy of it.
+    if best.near_duplicate_of_id is not None:
+        best = Article.objects.get(pk=best.near_duplicate_of_id)
+    return best, best_score
+
+
+def find_previous_version(url: str, source_id: str) -> Article | None:
+    """The latest stored article with this URL or this outlet id, if any.
+
+    Used to recognise a re-import of the same page. (When the text differs this is where a
+    new revision of that article will be made; for now it is imported as a new article and
+    linked as a near duplicate when similar.)
+    """
+    condition = Q()
+    if url:
+        condition |= Q(url=url)
+    if source_id:
+        condition |= Q(source_id=source_id)
+    if not condition:
+        return None
+    return Article.objects.filter(condition).order_by("-pk").first()
+
+
+def store_draft(
+    *, draft: ArticleDraft, job_id: int, default_source: str, verdict_scale_id: int | None = None
+) -> StoreOutcome:
+    """Create the article unless its text is stored already. Call inside a transaction."""
+    digest = textpipe.content_hash(draft.text)
+    previous = find_previous_version(draft.url, draft.source_id)
+    if previous is not None and previous.content_hash == digest:
+        return StoreOutcome("duplicate", duplicate_of=previous, similarity=1.0)
+    # No SELECT by hash first: the unique constraint on content_hash answers "stored already?"
+    # in the INSERT itself (caught below), one round trip fewer per article.
+    signature = textpipe.signature(draft.text)
+    original, score = find_near_duplicate(signature)
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=draft.title[:500],
+                byline=draft.byline[:300],
+                published_at=draft.published,
+                source=(draft.source or default_source)[:200],
+                url=draft.url[:2000],
+                source_id=draft.source_id[:300],
+                language=draft.language[:20],
+                raw=draft.raw,
+                raw_format=draft.raw_format,
+                text=draft.text,
+                content_hash=digest,
+                minhash=signature,
+                near_duplicate_of=original,
+                near_duplicate_similarity=score if original else None,
+                removed_lines=draft.removed,
+                import_job_id=job_id,
+                verdict_scale_id=verdict_scale_id or VerdictScale.objects.default().pk,
+            )
+            MinHashBand.objects.bulk_create(
+                MinHashBand(article=article, band=band, key=key)
+                for band, key in band_keys(signature)
+            )
+    except IntegrityError:
+        # The same text is stored already (by an earlier import, or just now by another worker).
+        existing = Article.objects.filter(content_hash=digest).first()
+        if existing is None:
+            raise
+        return StoreOutcome("duplicate", duplicate_of=existing, similarity=1.0)
+    return StoreOutcome(
+        "imported", article=article, duplicate_of=original, similarity=score if original else None
+    )
+
+
+# --- removed lines ----------------------------------------------------------------------------
+
+
+def _source_lines(article: Article, still_removed: dict[int, str]) -> list[str]:
+    """The lines the cleaner worked on, rebuilt so that removed line numbers index into them.
+
+    For plain text these are the lines of the normalised raw input. For HTML they are the
+    extracted blocks separated by blank lines (odd line numbers hold blocks), which we rebuild
+    from the stored text's non-blank lines and the removed ones.
+    """
+    if article.raw_format == "text":
+        return textpipe.normalize_text(article.raw).split("\n")
+    kept = iter([ln for ln in article.text.split("\n") if ln.strip()])
+    size = 2 * (sum(1 for _ in article.text.split("\n") if _.strip()) + len(still_removed)) - 1
+    lines = []
+    for number in range(1, size + 1):
+        if number in still_removed:
+            lines.append(still_removed[number])
+        elif number % 2:
+            lines.append(next(kept, ""))
+        else:
+            lines.append("")
+    return lines
+
+
+class RestoreError(ValueError):
+    """The lines cannot be restored; the message says why."""
+
+
+def restore_removed_lines(
+    *, article_id: int, line_numbers: list[int], user: Any, via: str = "ui"
+) -> Article:
+    """Put removed lines back into an article's text as a new revision.
+
+    Refused once the article has annotations: their offsets would move, and re-anchoring
+    them after a text revision is not built yet.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        if article.annotations.exists():
+            raise RestoreError(
+                "This article already has annotations; lines can be restored only before "
+                "anyone annotates it (re-anchoring annotations after a text change is not "
+                "available yet)."
+            )
+        removed = {int(r["line_no"]): r for r in article.removed_lines}
+        wanted = {int(n) for n in line_numbers}
+        unknown = sorted(wanted - removed.keys())
+        if not wanted or unknown:
+            raise RestoreError(
+                f"No such removed line: {', '.join(map(str, unknown))}."
+                if unknown
+                else "Choose at least one line to restore."
+            )
+        all_removed = {n: r["text"] for n, r in removed.items()}
+        lines = _source_lines(article, all_removed)
+        keep_out = removed.keys() - wanted
+        new_text = textpipe.normalize_text(
+            "\n".join(ln for i, ln in enumerate(lines, start=1) if i not in keep_out)
+        )
+        digest = textpipe.content_hash(new_text)
+        if Article.objects.filter(content_hash=digest).exclude(pk=article.pk).exists():
+            raise RestoreError("Another article already has exactly this text.")
+        ArticleRevision.objects.create(
+            article=article,
+            number=article.revision,
+            title=article.title,
+            raw=article.raw,
+            text=article.text,
+            content_hash=article.content_hash,
+            import_job=article.import_job,
+        )
+        article.text = new_text
+        article.content_hash = digest
+        article.revision += 1
+        article.removed_lines = [r for n, r in sorted(removed.items()) if n not in wanted]
+        article.minhash = textpipe.signature(new_text)
+        article.save(
+            update_fields=[
+                "text", "content_hash", "revision", "removed_lines", "minhash", "updated_at",
+            ]
+        )  # fmt: skip
+        MinHashBand.objects.filter(article=article).delete()
+        MinHashBand.objects.bulk_create(
+            MinHashBand(article=article, band=band, key=key)
+            for band, key in band_keys(article.minhash)
+        )
+        from annotations.services.audit import record
+
+        record(
+            actor=user,
+            via=via,
+            action="article.restore_lines",
+            obj=article,
+            article_id=article.pk,
+            before={"revision": article.revision - 1},
+            after={"revision": article.revision, "restored_lines": sorted(wanted)},
+        )
+    return article
