@@ -115,15 +115,19 @@ def test_removed_lines_are_shown_and_restored_as_a_new_revision(client, admin_us
     assert article.revisions.get().text == old_text
     assert "Subscribe to our newsletter" not in [r["text"] for r in article.removed_lines]
 
-    make_annotation(article, alice, 0, 5)
+    # With annotations, restoring is a revision like any other: they are re-anchored.
+    span = make_annotation(article, alice, 0, 5)
     page = client.get(reverse("article-source", args=[article.pk])).content.decode()
-    assert "cannot be restored" in page and "Restore selected lines" not in page
+    assert "re-anchored" in page and "Restore selected lines" in page
     r = client.post(
         reverse("article-source", args=[article.pk]), {"line": [reasons["Skip to content"]]}
     )
-    assert r.status_code == 400 and "already has annotations" in r.content.decode()
+    assert r.status_code == 302
     article.refresh_from_db()
-    assert article.revision == 2
+    span.refresh_from_db()
+    assert article.revision == 3 and "Skip to content" in article.text
+    assert article.text[span.start : span.end] == span.quote
+    assert span.anchor_status in ("exact", "moved")
 
 
 def test_restoring_a_line_of_an_html_article_puts_it_back_in_place(admin_user):

@@ -225,6 +225,9 @@ def revise_article(
             article.import_job_id = import_job_id
             fields.append("import_job")
         article.save(update_fields=fields)
+        from annotations.services.importing.store import replace_bands
+
+        replace_bands(article)
         counts, changed, tombstones = _reanchor_annotations(
             article, old_text, actor=actor, via=via, revision=article.revision
         )

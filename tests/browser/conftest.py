@@ -6,7 +6,6 @@ clear reason when it is not installed (CI installs it).
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from typing import Any
@@ -59,13 +58,3 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture(autouse=True)
-def _presets(transactional_db: Any, live_server: Any) -> None:
-    """Roles and verdict scales come from a data migration; a live-server test flushes the
-    database after each test, so put them back first."""
-    from django.apps import apps
-
-    migration = importlib.import_module("annotations.migrations.0002_roles_and_scale_presets")
-    migration.forwards(apps, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from annotations import text as textpipe
-from annotations.models import Article, ArticleRevision, MinHashBand, VerdictScale
+from annotations.models import Article, MinHashBand, VerdictScale
 
 from .sources import ArticleDraft
 
@@ -30,7 +31,7 @@ MAX_CANDIDATES = 50
 
 @dataclass(frozen=True)
 class StoreOutcome:
-    status: str  # "imported" or "duplicate"
+    status: str  # an ItemStatus value: "imported", "duplicate" or "revised"
     article: Article | None = None
     duplicate_of: Article | None = None
     similarity: float | None = None
@@ -76,12 +77,19 @@ def find_near_duplicate(signature: list[int]) -> tuple[Article | None, float]:
     return best, best_score
 
 
+def replace_bands(article: Article) -> None:
+    """Index the article's current MinHash signature for near-duplicate look-ups."""
+    MinHashBand.objects.filter(article=article).delete()
+    MinHashBand.objects.bulk_create(
+        MinHashBand(article=article, band=band, key=key) for band, key in band_keys(article.minhash)
+    )
+
+
 def find_previous_version(url: str, source_id: str) -> Article | None:
     """The latest stored article with this URL or this outlet id, if any.
 
-    Used to recognise a re-import of the same page. (When the text differs this is where a
-    new revision of that article will be made; for now it is imported as a new article and
-    linked as a near duplicate when similar.)
+    Used to recognise a re-import of the same page: the same text is a duplicate, a
+    different text becomes a new revision of that article (annotations re-anchored).
     """
     condition = Q()
     if url:
@@ -99,8 +107,16 @@ def store_draft(
     """Create the article unless its text is stored already. Call inside a transaction."""
     digest = textpipe.content_hash(draft.text)
     previous = find_previous_version(draft.url, draft.source_id)
-    if previous is not None and previous.content_hash == digest:
-        return StoreOutcome("duplicate", duplicate_of=previous, similarity=1.0)
+    if previous is not None:
+        from annotations.services.revisions import revise_from_import
+
+        revision = revise_from_import(previous=previous, draft=draft, digest=digest, job_id=job_id)
+        return StoreOutcome(
+            revision.status,
+            article=revision.article,
+            duplicate_of=revision.duplicate_of,
+            similarity=1.0 if revision.duplicate_of else None,
+        )
     # No SELECT by hash first: the unique constraint on content_hash answers "stored already?"
     # in the INSERT itself (caught below), one round trip fewer per article.
     signature = textpipe.signature(draft.text)
@@ -126,10 +142,7 @@ def store_draft(
                 import_job_id=job_id,
                 verdict_scale_id=verdict_scale_id or VerdictScale.objects.default().pk,
             )
-            MinHashBand.objects.bulk_create(
-                MinHashBand(article=article, band=band, key=key)
-                for band, key in band_keys(signature)
-            )
+            replace_bands(article)
     except IntegrityError:
         # The same text is stored already (by an earlier import, or just now by another worker).
         existing = Article.objects.filter(content_hash=digest).first()
@@ -175,68 +188,45 @@ def restore_removed_lines(
 ) -> Article:
     """Put removed lines back into an article's text as a new revision.
 
-    Refused once the article has annotations: their offsets would move, and re-anchoring
-    them after a text revision is not built yet.
+    It goes through `revise_article`, so the article's annotations are re-anchored onto the
+    new text like after any other revision, and the change is audited.
     """
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article_id)
-        if article.annotations.exists():
-            raise RestoreError(
-                "This article already has annotations; lines can be restored only before "
-                "anyone annotates it (re-anchoring annotations after a text change is not "
-                "available yet)."
-            )
-        removed = {int(r["line_no"]): r for r in article.removed_lines}
-        wanted = {int(n) for n in line_numbers}
-        unknown = sorted(wanted - removed.keys())
-        if not wanted or unknown:
-            raise RestoreError(
-                f"No such removed line: {', '.join(map(str, unknown))}."
-                if unknown
-                else "Choose at least one line to restore."
-            )
-        all_removed = {n: r["text"] for n, r in removed.items()}
-        lines = _source_lines(article, all_removed)
-        keep_out = removed.keys() - wanted
-        new_text = textpipe.normalize_text(
-            "\n".join(ln for i, ln in enumerate(lines, start=1) if i not in keep_out)
-        )
-        digest = textpipe.content_hash(new_text)
-        if Article.objects.filter(content_hash=digest).exclude(pk=article.pk).exists():
-            raise RestoreError("Another article already has exactly this text.")
-        ArticleRevision.objects.create(
-            article=article,
-            number=article.revision,
-            title=article.title,
-            raw=article.raw,
-            text=article.text,
-            content_hash=article.content_hash,
-            import_job=article.import_job,
-        )
-        article.text = new_text
-        article.content_hash = digest
-        article.revision += 1
-        article.removed_lines = [r for n, r in sorted(removed.items()) if n not in wanted]
-        article.minhash = textpipe.signature(new_text)
-        article.save(
-            update_fields=[
-                "text", "content_hash", "revision", "removed_lines", "minhash", "updated_at",
-            ]
-        )  # fmt: skip
-        MinHashBand.objects.filter(article=article).delete()
-        MinHashBand.objects.bulk_create(
-            MinHashBand(article=article, band=band, key=key)
-            for band, key in band_keys(article.minhash)
-        )
-        from annotations.services.audit import record
+    from annotations.services.revisions import RevisionError, revise_article
 
-        record(
+    article = Article.objects.get(pk=article_id)
+    removed = {int(r["line_no"]): r for r in article.removed_lines}
+    wanted = {int(n) for n in line_numbers}
+    unknown = sorted(wanted - removed.keys())
+    if not wanted or unknown:
+        raise RestoreError(
+            f"No such removed line: {', '.join(map(str, unknown))}."
+            if unknown
+            else "Choose at least one line to restore."
+        )
+    lines = _source_lines(article, {n: r["text"] for n, r in removed.items()})
+    keep_out = removed.keys() - wanted
+    new_text = textpipe.normalize_text(
+        "\n".join(ln for i, ln in enumerate(lines, start=1) if i not in keep_out)
+    )
+    cleaned = SimpleNamespace(
+        text=new_text,
+        removed=[r for n, r in sorted(removed.items()) if n not in wanted],
+        title=None,
+        byline=None,
+        published=None,
+        language=None,
+    )
+    try:
+        revise_article(
+            article_id=article.pk,
+            raw=article.raw,
+            raw_format=article.raw_format,
+            cleaned=cleaned,
             actor=user,
             via=via,
             action="article.restore_lines",
-            obj=article,
-            article_id=article.pk,
-            before={"revision": article.revision - 1},
-            after={"revision": article.revision, "restored_lines": sorted(wanted)},
+            details={"restored_lines": sorted(wanted)},
         )
-    return article
+    except RevisionError as exc:
+        raise RestoreError(str(exc)) from None
+    return Article.objects.get(pk=article.pk)
