@@ -12,7 +12,7 @@ from django.conf import settings
 
 from annotations.models import Article, ImportItem, ItemStatus, JobKind, JobStatus
 from annotations.services import imports
-from annotations.text import clean_text, decode_bytes, normalize_text
+from annotations.text import clean_text, decode_bytes, lead_title, normalize_text
 from tests.httpserver import PARAGRAPHS, article_html, paragraphs_for
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,8 @@ def test_seeds_import_with_metadata_raw_kept_and_every_kept_paragraph_stored(adm
         assert article.text == cleaned.text == normalize_text(article.text)
         assert "\r" not in article.text
         assert article.source == "Seeds" and len(article.minhash) == 128
+        # A text without a headline is listed under its first sentence, never "(untitled)".
+        assert article.title and article.title == (cleaned.title or lead_title(cleaned.text))
         # Every removed line is recorded with its line number and reason, and every other
         # non-blank line of the input is in the stored text.
         removed = {r["line_no"] for r in article.removed_lines}

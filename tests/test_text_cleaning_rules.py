@@ -128,3 +128,17 @@ def test_headline_above_byline_may_end_with_question_mark():
     assert c.title == "Will the ceasefire hold?"
     assert c.byline == "Anna Smith"
     assert c.text == BODY
+
+
+def test_lead_title_is_the_first_sentence_cut_at_a_word():
+    from annotations.text import lead_title
+
+    text = (
+        "\n\nOn Monday(4/28/25), North Korean state media confirmed for the first time that "
+        "troops from the country had been deployed to assist Russia. Leader Kim Jong Un..."
+    )
+    title = lead_title(text)
+    assert title == (
+        "On Monday(4/28/25), North Korean state media confirmed for the first time that troops…"
+    )
+    assert lead_title("Short one. Then more.") == "Short one."

@@ -31,6 +31,7 @@ __all__ = [
     "RemovedLine",
     "clean_text",
     "detect_language",
+    "lead_title",
     "parse_date",
 ]
 
@@ -489,6 +490,20 @@ def _trailing_sidebar_start(lines: list[str], decided: dict[int, str]) -> int | 
 _EN_WORDS = frozenset(
     ["the", "of", "and", "to", "in", "is", "that", "for", "on", "with", "was", "as", "by", "said"]
 )
+
+
+def lead_title(text: str, *, limit: int = 90) -> str:
+    """A stand-in headline for a text that has none: its first sentence, cut at a word.
+
+    Lists and queues need something to show; "(untitled)" five times over tells a reviewer
+    nothing. The text itself is not changed.
+    """
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return f"{cut}…"
 
 
 def detect_language(text: str) -> str | None:

@@ -124,7 +124,7 @@ def store_draft(
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                title=draft.title[:500],
+                title=(draft.title or textpipe.lead_title(draft.text))[:500],
                 byline=draft.byline[:300],
                 published_at=draft.published,
                 source=(draft.source or default_source)[:200],
