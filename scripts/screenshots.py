@@ -22,15 +22,41 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SPANS = {
-    # article text containing the phrase -> [(reviewer, phrase, tag, verdict, claimant)]
-    "roughly 11,000 troops": [
-        ("alice", "Pyongyang sent roughly 11,000 troops to Russia last fall", "estimate",
-         "half-true", "Military analysts"),
-        ("bob", "Pyongyang sent roughly 11,000 troops to Russia", "estimate", "mostly-true",
-         "Military analysts"),
-    ],
-}  # fmt: skip
+# Two reviewers on one article (submitted, for the agreement and adjudication screens) and a
+# third article that alice is still working on (for the annotate screen).
+REVIEWED = "roughly 11,000 troops"
+BOTH = [
+    (
+        "Pyongyang sent roughly 11,000 troops to Russia last fall",
+        "estimate",
+        "half-true",
+        "Military analysts",
+    ),
+    (
+        "North Korean forces helped Russian units retake territory in the Kursk region",
+        "claim",
+        "true",
+        "Korean Central News Agency",
+    ),
+    ("President Putin thanked North Korean forces", "claim", "true", "the Kremlin"),
+]
+BOB_DIFFERS = {
+    "Pyongyang sent roughly 11,000 troops to Russia last fall": (
+        "Pyongyang sent roughly 11,000 troops to Russia",
+        "estimate",
+        "mostly-true",
+    ),
+}
+IN_PROGRESS = "recruited 12,000 soldiers"
+ALICE = [
+    ("Ukraine claimed it captured two Chinese citizens fighting alongside Russia", "claim",
+     "true", "Ukraine"),
+    ("Ukrainian troops clashed with six Chinese soldiers in total", "estimate", "half-true",
+     ""),
+    ("China of being involved “directly or indirectly” with the conflict", "claim",
+     "unverifiable", "Volodymyr Zelenskyy"),
+    ("Beijing has largely stayed out of the Ukraine war", "claim", "mostly-true", ""),
+]  # fmt: skip
 
 
 def free_port() -> int:
@@ -45,9 +71,9 @@ def prepare() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from annotations.models import Annotation, Article, ImportJob, Tag
+    from annotations.models import Article, ImportJob
     from annotations.services import annotating
-    from annotations.services.agreement import compute_article_agreement
+    from annotations.services.agreement import compute_article_agreement, compute_corpus_agreement
     from annotations.services.imports import run_import_job
 
     call_command("migrate", verbosity=0)
@@ -57,24 +83,26 @@ def prepare() -> None:
     from django.contrib.auth import get_user_model
 
     users = {u.username: u for u in get_user_model().objects.all()}
-    for needle, spans in SPANS.items():
-        article = Article.objects.get(text__contains=needle)
-        for username, phrase, tag, verdict, claimant in spans:
-            start = article.text.index(phrase)
-            annotating.create_annotation(
-                user=users[username], article=article, start=start, end=start + len(phrase),
-                quote=phrase, tag=tag, verdict=verdict, claimant=claimant,
-            )  # fmt: skip
-        for claim in ("Kim Jong Un", "North Korea"):
-            at = article.text.find(claim)
-            if at >= 0 and not Annotation.objects.filter(start=at).exists():
-                for username in ("alice", "bob"):
-                    annotating.create_annotation(
-                        user=users[username], article=article, start=at, end=at + len(claim),
-                        quote=claim, tag=Tag.CLAIM, verdict="true", claimant="",
-                    )  # fmt: skip
-        annotating.submit_article(user=users["bob"], article=article)
-    compute_article_agreement(article_id=article.pk)
+
+    def annotate(user, article, phrase, tag, verdict, claimant):
+        start = article.text.index(phrase)
+        annotating.create_annotation(
+            user=user, article=article, start=start, end=start + len(phrase), quote=phrase,
+            tag=tag, verdict=verdict, claimant=claimant,
+        )  # fmt: skip
+
+    reviewed = Article.objects.get(text__contains=REVIEWED)
+    for phrase, tag, verdict, claimant in BOTH:
+        annotate(users["alice"], reviewed, phrase, tag, verdict, claimant)
+        bob_phrase, bob_tag, bob_verdict = BOB_DIFFERS.get(phrase, (phrase, tag, verdict))
+        annotate(users["bob"], reviewed, bob_phrase, bob_tag, bob_verdict, claimant)
+    for name in ("alice", "bob"):
+        annotating.submit_article(user=users[name], article=reviewed)
+    compute_article_agreement(article_id=reviewed.pk)
+    compute_corpus_agreement()
+    article = Article.objects.get(text__contains=IN_PROGRESS)
+    for phrase, tag, verdict, claimant in ALICE:
+        annotate(users["alice"], article, phrase, tag, verdict, claimant)
     (Path(os.environ["FACTCHECK_VAR_DIR"]) / "article-id").write_text(str(article.pk))
 
 
@@ -116,6 +144,10 @@ def shoot(base: str, out: Path, article_id: str) -> None:
         carol = session("carol")
         carol.goto(f"{base}/agreement/")
         carol.screenshot(path=out / "agreement.png", full_page=True)
+        carol.goto(f"{base}/adjudicate/")
+        carol.locator("table a").first.click()
+        carol.wait_for_load_state("networkidle")
+        carol.screenshot(path=out / "adjudicate.png", full_page=True)
         browser.close()
 
 
