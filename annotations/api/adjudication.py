@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -116,14 +117,41 @@ def adjudication_body(article: Article) -> dict[str, Any]:
     }
 
 
+ADJUDICATION = inline_serializer(
+    "Adjudication",
+    {
+        "article": serializers.IntegerField(),
+        "status": serializers.CharField(),
+        "published_verdicts_at": serializers.DateTimeField(allow_null=True),
+        "reviewers": serializers.ListField(child=serializers.CharField()),
+        "open_items": serializers.IntegerField(),
+        "items": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="Aligned items (same rule as the agreement metrics), conflicts first: "
+            "key, start, end, status (agreed|conflict), conflicts, resolved, missing, "
+            "members {reviewer: annotation}, finals, dismissal.",
+        ),
+        "unattached_finals": FinalSerializer(many=True),
+    },
+)
+
+
 class AdjudicationView(ServiceErrors, APIView):
     """GET the aligned items of an article (adjudicators and admins)."""
 
+    @extend_schema(summary="Side-by-side adjudication view of an article", responses=ADJUDICATION)
     def get(self, request: Request, pk: int) -> Response:
         return Response(adjudication_body(_article_for_adjudication(request, pk)))
 
 
 class AcceptAgreedView(ServiceErrors, APIView):
+    @extend_schema(
+        summary="Accept every item all reviewers agree on as a final",
+        request=None,
+        responses={
+            201: inline_serializer("AcceptedAgreed", {"created": FinalSerializer(many=True)})
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         article = _article_for_adjudication(request, pk)
         created = adj.accept_all_agreed(by=request.user, article=article, via=via(request))
@@ -135,6 +163,11 @@ class AcceptAgreedView(ServiceErrors, APIView):
 class DismissView(ServiceErrors, APIView):
     undo = False
 
+    @extend_schema(
+        summary="Dismiss (or undismiss) an item with a rationale",
+        request=DismissSerializer,
+        responses=ADJUDICATION,
+    )
     def post(self, request: Request, pk: int) -> Response:
         article = _article_for_adjudication(request, pk)
         data = DismissSerializer(data=request.data)
@@ -160,6 +193,11 @@ class ArticleStepView(ServiceErrors, APIView):
 
     step = "publish"
 
+    @extend_schema(
+        summary="Mark adjudicated, publish or unpublish an article's final verdicts",
+        request=ReasonSerializer,
+        responses=ArticleSerializer,
+    )
     def post(self, request: Request, pk: int) -> Response:
         article = _article_for_adjudication(request, pk)
         if self.step == "unpublish":
