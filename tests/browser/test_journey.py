@@ -57,17 +57,27 @@ def rest_get(url: str, key: str) -> Any:
 def revised_import_keeps_annotations(page: Any, live_server: Any, article: Article) -> None:
     """The text-revisions step: a corrected text keeps every annotation (reviews and finals)
     anchored or visibly orphaned, on the "Needs attention" page and in the history."""
-    from annotations.services.revisions import revise_article
-    from annotations.text import CleanedText
+    from annotations.models import ImportItem, ItemStatus
+    from annotations.services import imports
 
     before = {a.pk: a for a in Annotation.objects.filter(article=article)}
     new_text = "Updated with the agency's corrected figure.\n\n" + article.text.replace(
         "about 11,000 troops", "about 12,000 troops"
     )
-    result = revise_article(
-        article_id=article.pk, raw=new_text, raw_format="text", cleaned=CleanedText(text=new_text)
+    # The corrected version arrives as an ordinary import with the article's URL; the job's
+    # own code runs here, in-process (the worker path is tests/test_revision_import.py).
+    Article.objects.filter(pk=article.pk).update(url="https://wire.example/kursk-troops")
+    admin = Assignment.objects.filter(article=article).first().assigned_by
+    record = {"text": new_text, "url": "https://wire.example/kursk-troops"}
+    job = imports.start_upload_import(
+        user=admin, files=[("correction.jsonl", (json.dumps(record) + "\n").encode())]
     )
-    assert result.new_revision == 2
+    imports.run_import_job(job_id=job.pk)
+    item = ImportItem.objects.filter(job=job).exclude(status="expanded").get()
+    assert (item.status, item.article_id) == (ItemStatus.REVISED, article.pk)
+    article.refresh_from_db()
+    assert article.revision == 2
+    new_text = article.text
     after = {a.pk: a for a in Annotation.objects.filter(article=article)}
     assert after.keys() == before.keys()
     for annotation in after.values():
