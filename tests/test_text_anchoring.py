@@ -5,33 +5,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from annotations.text.anchoring import Anchor, Placement, context_for, reanchor, reanchor_all
+from tests.revision_texts import P1, P2, P3, P4, P5
 
-P1 = (
-    "Seoul, April 28 - North Korea confirmed on Monday for the first time that it had sent "
-    'troops to fight for Russia against Ukraine, calling the deployment a "sacred mission" '
-    "that strengthened its friendship with Moscow."
-)
-P2 = (
-    "According to South Korean intelligence, Pyongyang dispatched about 11,000 troops to the "
-    "Kursk region in the autumn of 2024. Officials in Seoul estimate that around 4,700 of them "
-    "have been killed or wounded. Ukraine's military said the soldiers were first seen in "
-    "combat in early November."
-)
-P3 = (
-    'The state news agency KCNA said the units had helped Russian forces "completely '
-    'liberate" the Kursk border region, according to an order given by leader Kim Jong Un. '
-    "The Kremlin thanked Pyongyang for what it called fraternal support. Analysts in Kyiv "
-    "disputed the claim and said fighting continued near the border."
-)
-P4 = (
-    "China declined to comment on the deployment, saying it was a matter for the two "
-    "countries. A foreign ministry spokesperson in Beijing told reporters that China's "
-    "position on the war was consistent and clear."
-)
-P5 = (
-    "Western officials said Moscow had supplied North Korea with air defence systems in "
-    "return. The claim could not be independently verified."
-)
+# The first five paragraphs are those of the revision tests; P6 here is longer.
 P6 = (
     "The confirmation came days after Russia's chief of general staff, Valery Gerasimov, "
     "publicly acknowledged the participation of North Korean soldiers for the first time. "
