@@ -5,7 +5,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from annotations.text.anchoring import Anchor, Placement, context_for, reanchor, reanchor_all
-from tests.revision_texts import P1, P2, P3, P4, P5
+from tests.revision_texts import P1, P2, P3, P4, P5, QUOTES
 
 # The first five paragraphs are those of the revision tests; P6 here is longer.
 P6 = (
@@ -15,17 +15,6 @@ P6 = (
     "being moved west, and it has captured at least two of them."
 )
 ARTICLE = "\n\n".join([P1, P2, P3, P4, P5, P6])
-
-QUOTES = {
-    "confirmed": "confirmed on Monday for the first time",
-    "figure": "Pyongyang dispatched about 11,000 troops to the Kursk region",
-    "casualties": "around 4,700 of them have been killed or wounded",
-    "liberate": 'helped Russian forces "completely liberate" the Kursk border region',
-    "kremlin": "The Kremlin thanked Pyongyang for what it called fraternal support",
-    "disputed": "disputed the claim",
-    "china": "China declined to comment on the deployment",
-    "verified": "could not be independently verified",
-}
 
 
 def anchors_on(text: str) -> dict[str, Anchor]:

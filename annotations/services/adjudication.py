@@ -48,6 +48,7 @@ from annotations.services.annotating import (
     clean_tag,
     clean_text_field,
     clean_verdict,
+    save_versioned,
     snapshot,
 )
 from annotations.services.audit import record
@@ -283,16 +284,14 @@ def _reopen_if_needed(by: Any, article: Article, via: Via | str) -> None:
 def _soft_delete_final(by: Any, final: Annotation, via: Via | str, note: str = "") -> None:
     before = final_snapshot(final)
     final.deleted_at = timezone.now()
-    final.version += 1
-    final.save(update_fields=["deleted_at", "version", "updated_at"])
-    record(
+    save_versioned(
+        final,
+        ["deleted_at"],
         actor=by,
         via=via,
         action="final.delete",
-        obj=final,
-        article_id=final.article_id,
         before=before,
-        after=final_snapshot(final),
+        after=final_snapshot,
         note=note,
     )
 
@@ -436,16 +435,14 @@ def update_final(
         fields.append("rationale")
     if not fields:
         return current
-    current.version += 1
-    current.save(update_fields=[*fields, "version", "updated_at"])
-    record(
+    save_versioned(
+        current,
+        fields,
         actor=by,
         via=via,
         action="final.update",
-        obj=current,
-        article_id=current.article_id,
         before=before,
-        after=final_snapshot(current),
+        after=final_snapshot,
     )
     return current
 

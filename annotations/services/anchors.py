@@ -18,8 +18,8 @@ from annotations.services.annotating import (
     NotAllowed,
     StaleVersion,
     check_span,
+    save_versioned,
 )
-from annotations.services.audit import record
 from annotations.text.anchoring import CONTEXT_WIDTH, context_for
 
 
@@ -128,16 +128,14 @@ def resolve_anchor(
         current.anchor_score = 1.0
         fields = ["start", "end", "quote", "prefix", "suffix", "anchor_status", "anchor_score"]
     current.needs_attention = False
-    current.version += 1
-    current.save(update_fields=[*fields, "needs_attention", "version", "updated_at"])
-    record(
+    save_versioned(
+        current,
+        [*fields, "needs_attention"],
         actor=user,
         via=via,
         action=f"annotation.anchor_{action}",
-        obj=current,
-        article_id=current.article_id,
         before=before,
-        after={**anchor_snapshot(current), "revision": current.article.revision},
+        after=lambda a: {**anchor_snapshot(a), "revision": a.article.revision},
     )
     return current
 

@@ -8,7 +8,7 @@ read-only for its reviewer; every write bumps ``version`` (optimistic locking) a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,6 +77,36 @@ def snapshot(annotation: Annotation) -> dict[str, Any]:
         "version": annotation.version,
         "deleted": annotation.deleted_at is not None,
     }
+
+
+def save_versioned(
+    annotation: Annotation,
+    fields: list[str],
+    *,
+    actor: Any,
+    via: Via | str,
+    action: str,
+    before: dict[str, Any],
+    after: Callable[[Annotation], dict[str, Any]] = snapshot,
+    note: str = "",
+) -> None:
+    """Save the changed fields with the version bumped, and audit the change.
+
+    Every write to an annotation ends here, so that optimistic locking and the history can
+    never disagree. ``after`` is taken once the version is bumped.
+    """
+    annotation.version += 1
+    annotation.save(update_fields=[*fields, "version", "updated_at"])
+    record(
+        actor=actor,
+        via=via,
+        action=action,
+        obj=annotation,
+        article_id=annotation.article_id,
+        before=before,
+        after=after(annotation),
+        note=note,
+    )
 
 
 def check_span(text: str, start: Any, end: Any, quote: Any) -> tuple[int, int, str]:
@@ -297,17 +327,7 @@ def update_annotation(
     fields = apply_changes(current, changes)
     if not fields:
         return current
-    current.version += 1
-    current.save(update_fields=[*fields, "version", "updated_at"])
-    record(
-        actor=user,
-        via=via,
-        action="annotation.update",
-        obj=current,
-        article_id=current.article_id,
-        before=before,
-        after=snapshot(current),
-    )
+    save_versioned(current, fields, actor=user, via=via, action="annotation.update", before=before)
     return current
 
 
@@ -323,16 +343,8 @@ def delete_annotation(
     current = _lock_for_change(user, annotation, expected_version)
     before = snapshot(current)
     current.deleted_at = timezone.now()
-    current.version += 1
-    current.save(update_fields=["deleted_at", "version", "updated_at"])
-    record(
-        actor=user,
-        via=via,
-        action="annotation.delete",
-        obj=current,
-        article_id=current.article_id,
-        before=before,
-        after=snapshot(current),
+    save_versioned(
+        current, ["deleted_at"], actor=user, via=via, action="annotation.delete", before=before
     )
     return current
 
