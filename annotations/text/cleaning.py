@@ -17,12 +17,12 @@ see and restore it; the raw input itself is stored verbatim by the caller.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from .normalize import normalize_text
+from .scripts import script_letter_counts
 
 __all__ = [
     "BOILERPLATE_PATTERNS",
@@ -490,6 +490,8 @@ def _trailing_sidebar_start(lines: list[str], decided: dict[int, str]) -> int | 
 _EN_WORDS = frozenset(
     ["the", "of", "and", "to", "in", "is", "that", "for", "on", "with", "was", "as", "by", "said"]
 )
+_UK_LETTERS_RE = re.compile("[іїєґІЇЄҐ]")
+_LATIN_WORD_RE = re.compile(r"[a-z]+")
 
 
 def lead_title(text: str, *, limit: int = 90) -> str:
@@ -508,13 +510,14 @@ def lead_title(text: str, *, limit: int = 90) -> str:
 
 def detect_language(text: str) -> str | None:
     """Best-effort ISO 639-1 language code from script and a few stop words, or None."""
-    letters = [ch for ch in text[:5000] if ch.isalpha()]
-    if len(letters) < 20:
+    sample = text[:5000]
+    n_letters = sum(map(str.isalpha, sample))
+    if n_letters < 20:
         return None
-    names = [unicodedata.name(ch, "") for ch in letters]
+    counts = script_letter_counts(sample)
 
-    def share(prefix: str) -> float:
-        return sum(1 for n in names if n.startswith(prefix)) / len(names)
+    def share(script: str) -> float:
+        return counts[script] / n_letters
 
     if share("HANGUL") > 0.3:
         return "ko"
@@ -523,8 +526,8 @@ def detect_language(text: str) -> str | None:
     if share("ARABIC") > 0.3:
         return "ar"
     if share("CYRILLIC") > 0.3:
-        return "uk" if re.search("[іїєґІЇЄҐ]", text) else "ru"
-    words = re.findall(r"[a-z]+", text[:5000].lower())
+        return "uk" if _UK_LETTERS_RE.search(text) else "ru"
+    words = _LATIN_WORD_RE.findall(sample.lower())
     if words and sum(1 for w in words if w in _EN_WORDS) / len(words) > 0.08:
         return "en"
     return None
