@@ -58,6 +58,19 @@ class ArticleDraft:
     url: str = ""
     source: str = ""
     source_id: str = ""
+    # How the input bytes were decoded (empty for input that arrived as text, e.g. JSONL).
+    encoding: str = ""
+    encoding_doubtful: bool = False
+    encoding_decision: dict[str, Any] = field(default_factory=dict)
+
+    def set_decoding(self, decoded: textpipe.DecodedText) -> None:
+        self.encoding = decoded.encoding
+        self.encoding_doubtful = decoded.doubtful
+        self.encoding_decision = {
+            "method": decoded.method,
+            "reason": decoded.reason,
+            "alternatives": decoded.alternatives,
+        }
 
 
 def extension(name: str) -> str:
@@ -97,9 +110,9 @@ def _removed(lines: list[Any]) -> list[dict[str, Any]]:
     return [{"line_no": r.line_no, "text": r.text, "reason": r.reason} for r in lines]
 
 
-def _decode(name: str, data: bytes, content_type: str | None = None) -> str:
+def _decode(name: str, data: bytes, content_type: str | None = None) -> textpipe.DecodedText:
     try:
-        return textpipe.decode_bytes(data, content_type=content_type)
+        return textpipe.decode_document(data, content_type=content_type)
     except textpipe.UndecodableInput as exc:
         raise ItemError(f"{name}: cannot be read as text: {exc}.") from None
 
@@ -147,10 +160,13 @@ def draft_from_html(name: str, raw: str, *, url: str = "") -> ArticleDraft:
 
 def draft_from_file(name: str, data: bytes) -> ArticleDraft:
     kind = file_kind(name)
-    raw = _decode(name, data)
+    decoded = _decode(name, data)
     if kind == "html":
-        return draft_from_html(name, raw)
-    return draft_from_text(name, raw)
+        draft = draft_from_html(name, decoded.text)
+    else:
+        draft = draft_from_text(name, decoded.text)
+    draft.set_decoding(decoded)
+    return draft
 
 
 def draft_from_jsonl_line(name: str, data: bytes) -> ArticleDraft:
@@ -183,8 +199,9 @@ def draft_from_jsonl_line(name: str, data: bytes) -> ArticleDraft:
 
 def draft_from_url(name: str, url: str) -> ArticleDraft:
     page = fetch(url)
-    raw = _decode(name, page.content, page.content_type)
-    draft = draft_from_html(name, raw, url=page.url)
+    decoded = _decode(name, page.content, page.content_type)
+    draft = draft_from_html(name, decoded.text, url=page.url)
+    draft.set_decoding(decoded)
     draft.url = url  # the address as given, so a re-import of it is recognised
     return draft
 
