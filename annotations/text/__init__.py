@@ -35,6 +35,7 @@ _EXPORTS = {
     "ExtractedArticle": "extraction",
     "extract_html": "extraction",
     "normalize_text": "normalize",
+    "parse_published": "dates",
 }
 
 
@@ -59,6 +60,7 @@ __all__ = [
     "extract_html",
     "lead_title",
     "normalize_text",
+    "parse_published",
     "signature",
     "similarity",
 ]

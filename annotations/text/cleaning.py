@@ -17,8 +17,9 @@ see and restore it; the raw input itself is stored verbatim by the caller.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from difflib import SequenceMatcher
 
 from .normalize import normalize_text
@@ -31,6 +32,7 @@ __all__ = [
     "RemovedLine",
     "clean_text",
     "detect_language",
+    "lead_sentence_date",
     "lead_title",
     "parse_date",
 ]
@@ -240,7 +242,8 @@ _UK_MONTH = (
 _DATE = (
     rf"(?:{_EN_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{1,2}}\s+(?:{_EN_MONTH}|{_UK_MONTH}),?\s+\d{{4}}(?:\s*р\.)?"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}\.\d{{2}}\.\d{{2}}\.?)"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}\.\d{{2}}\.\d{{2}}\.?"
+    rf"|\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})(?![\d/]))"
 )
 # "3:07 PM", "11:42 AM GMT+3", "15:07 (EEST)"
 _TIME = (
@@ -249,6 +252,24 @@ _TIME = (
 )
 _DATE_RE = re.compile(_DATE, re.IGNORECASE)
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?:\s*([ap])\.?m\.?)?", re.IGNORECASE)
+# The zone after a time: "EST", "(EEST)", "GMT+3", "UTC-05:00", "+02:00".
+_ZONE_RE = re.compile(
+    r"\s*\(?\s*(?:(?P<abbr>[A-Z]{1,5})(?P<off1>[+-]\d{1,2}(?::?\d{2})?)?"
+    r"|(?P<off2>[+-]\d{2}:?\d{2}))\s*\)?(?![\w])"
+)
+# Hours from UTC of zone abbreviations that news pages print (US zones for the ambiguous CST).
+_ZONE_HOURS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2,
+    "EEST": 3, "MSK": 3, "KST": 9, "JST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4,
+    "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8,
+    "HST": -10,
+}  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "On Monday(4/28/25)", "on Tuesday, April 29, 2025": the day a lead sentence is dated.
+_LEAD_DATE_RE = re.compile(
+    rf"\b(?P<weekday>{'|'.join(_WEEKDAYS)})\s*(?:\(\s*|,\s*)(?P<date>{_DATE})",
+    re.IGNORECASE,
+)
 _READ_TIME = r"(?:\d+\s+min(?:ute)?s?\s+read)"
 _SEP = r"(?:\s*[|·•,—–-]\s*|\s+)"
 # A name: 1-4 words, each starting with a capital letter (checked in _is_name), optionally
@@ -301,6 +322,10 @@ def parse_date(text: str) -> date | datetime | None:
     try:
         if iso := re.fullmatch(r"(\d{4})[-.](\d{2})[-.](\d{2})", s):
             d = date(int(iso[1]), int(iso[2]), int(iso[3]))
+        elif "/" in s:
+            d = _numeric_date(s)
+            if d is None:
+                return None
         else:
             nums = re.findall(r"\d+", s)
             day, year = int(nums[0]), int(nums[-1])
@@ -319,8 +344,61 @@ def parse_date(text: str) -> date | datetime | None:
         if tm[3]:
             hour = hour % 12 + (12 if tm[3].lower() == "p" else 0)
         if hour < 24 and minute < 60:
-            return datetime(d.year, d.month, d.day, hour, minute)
+            rest = text[m.end() :].lstrip(" ,|·•—–-").removeprefix("at ").lstrip()[tm.end() :]
+            return datetime(d.year, d.month, d.day, hour, minute, tzinfo=_zone(rest))
     return d
+
+
+def _numeric_date(s: str, weekday: int | None = None) -> date | None:
+    """ "4/28/25" → 2025-04-28: month first (US) unless only day first is a real date, or
+    unless ``weekday`` (0 = Monday) says which reading is meant."""
+    a, b, y = (int(n) for n in s.split("/"))
+    year = y if y >= 100 else 2000 + y if y < 70 else 1900 + y
+    readings = []
+    for month, day in ((a, b), (b, a)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if weekday is not None:
+        readings = [d for d in readings if d.weekday() == weekday]
+    return readings[0] if readings else None
+
+
+def _zone(after_time: str) -> tzinfo | None:
+    """The zone named right after a time ("EST", "(EEST)", "GMT+3", "+02:00"), if known."""
+    m = _ZONE_RE.match(after_time)
+    if not m:
+        return None
+    hours = 0.0
+    if m["abbr"]:
+        if m["abbr"] not in _ZONE_HOURS:
+            return None
+        hours = _ZONE_HOURS[m["abbr"]]
+    offset = m["off1"] or m["off2"]
+    if offset:
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        hh, mm = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+        hours += sign * (int(hh) + int(mm) / 60)
+    if abs(hours) > 14:
+        return None
+    return timezone(timedelta(hours=hours))
+
+
+def lead_sentence_date(line: str) -> date | None:
+    """The date a lead sentence gives with its weekday ("On Monday(4/28/25), ..."), if the
+    weekday agrees with it; the sentence itself is article text and stays."""
+    m = _LEAD_DATE_RE.search(line[:300])
+    if not m:
+        return None
+    weekday = _WEEKDAYS.index(m["weekday"].lower())
+    raw = m["date"]
+    if "/" in raw:
+        return _numeric_date(raw.rstrip("."), weekday)
+    found = parse_date(raw)
+    day = found.date() if isinstance(found, datetime) else found
+    return day if day is not None and day.weekday() == weekday else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,6 +619,7 @@ def clean_text(
     *,
     detect_title: bool = True,
     known_title: str | None = None,
+    other_titles: Sequence[str] = (),
     drop_tweet_attributions: bool = True,
 ) -> CleanedText:
     """Clean copy-pasted article text; see the module docstring for the rules.
@@ -548,6 +627,8 @@ def clean_text(
     ``detect_title=False`` skips the "first headline-like line is the title" rule (used after
     HTML extraction, where the title comes from the page metadata instead). ``known_title`` is
     a headline from metadata: one of the first lines repeating it is removed as the title.
+    ``other_titles`` are the page's other headlines (<h1>, og:title ...): a first line
+    repeating one of them is the headline too (removed; ``known_title`` stays the title).
     ``drop_tweet_attributions=False`` keeps "— Name (@handle) date" lines: after HTML extraction
     they close a quoted post that the extractor kept as one block, and name its source.
     """
@@ -565,9 +646,10 @@ def clean_text(
     # 2. A headline known from metadata, repeated in one of the first lines (extractors often
     #    keep the <h1>, sometimes after a one-line kicker or dateline paragraph).
     if known_title:
+        headlines = [known_title, *(t for t in other_titles if t and t != known_title)]
         content = [i for i, ln in enumerate(lines) if ln.strip() and i not in decided]
         for i in content[:_TITLE_SEARCH_LINES]:
-            if _is_title_line(lines[i], known_title):
+            if any(_is_title_line(lines[i], headline) for headline in headlines):
                 title = known_title
                 decided[i] = REASON_TITLE
                 break
@@ -620,6 +702,12 @@ def clean_text(
             decided[i] = REASON_PAGE_HEADER
             continue
         break
+
+    # 3b. No dated byline: a lead sentence dated with its weekday ("On Monday(4/28/25), ...")
+    #     gives the day. The sentence is article text and stays.
+    if published is None:
+        lead = next((ln for i, ln in enumerate(lines) if ln.strip() and i not in decided), "")
+        published = lead_sentence_date(lead)
 
     # 4. Ticker items, "Read more:" lists and tweet attributions, anywhere.
     for i, ln in enumerate(lines):

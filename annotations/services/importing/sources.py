@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from annotations import text as textpipe
 
@@ -97,8 +96,8 @@ def _aware(value: date | datetime | str | None) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        parsed_dt = parse_datetime(value)
-        value = parsed_dt if parsed_dt is not None else parse_date(value[:10])
+        # Keeps the time and its zone ("2019-11-18 23:04 −05:00", RFC 2822 from feeds).
+        value = textpipe.parse_published(value)
         if value is None:
             return None
     if isinstance(value, datetime):
