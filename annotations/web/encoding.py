@@ -17,6 +17,7 @@ from annotations.web.imports import admin_required
 def article_encoding(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.visible_to(request.user), pk=article_id)
     encoding = request.POST.get("encoding", "").strip()
+    before = article.revision
     try:
         article = reencode_article(
             article_id=article.pk, encoding=encoding, user=request.user, via=Via.UI
@@ -27,6 +28,8 @@ def article_encoding(request: HttpRequest, article_id: int) -> HttpResponse:
         messages.success(
             request,
             f"Re-imported with {article.raw_encoding}: the text is now revision "
-            f"{article.revision} and its annotations were re-anchored.",
+            f"{article.revision} and its annotations were re-anchored."
+            if article.revision != before
+            else f"The text reads the same in {article.raw_encoding}; the encoding is recorded.",
         )
     return redirect("article-source", article_id=article_id)
