@@ -115,6 +115,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 }
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 # What a wrong decoding produces (a word in two scripts, "ministËre", "¿ycie", control
 # characters) weighs this much more than a letter the language merely does not use.
 _GROSS = 5
@@ -207,8 +208,9 @@ def plausibility(text: str) -> tuple[float, str | None]:
         else:
             bad += _GROSS * sum(1 for ch in word if not ch.isascii())
     # Non-letters: fine between words, wrong when glued between two letters.
-    for i, ch in enumerate(sample):
-        if ch.isascii() or ch.isalpha() or ch.isspace():
+    for m in _NON_ASCII_RE.finditer(sample):  # ASCII reads the same in every candidate
+        ch, i = m.group(0), m.start()
+        if ch.isalpha() or ch.isspace():
             continue
         cat = unicodedata.category(ch)
         glued = 0 < i < len(sample) - 1 and sample[i - 1].isalpha() and sample[i + 1].isalpha()
