@@ -80,3 +80,17 @@ def test_source_view_shows_the_cut_and_restoring_lines_keeps_it(client, admin_us
     assert stored.text.startswith("Omar, Tlaib call for investigation into border facilities")
     assert "Hillicon Valley" not in stored.text
     assert [r["reason"] for r in stored.removed_lines] == [REASON_HOVER_CARD] * 2
+
+
+def test_a_visible_tooltip_trigger_keeps_its_word():
+    body = " ".join(f"Sentence number {i} of the article body goes here." for i in range(30))
+    html = (
+        "<html><body><article><p>The <span class='tooltip'>GDP"
+        "<span role='tooltip'>Gross domestic product, the value of all goods</span></span> "
+        f"grew by two percent last year, the office said. {body}</p></article></body></html>"
+    )
+    result = extract_html(html)
+    assert "The GDP grew by two percent last year" in result.text
+    assert [(r.text, r.reason) for r in result.removed if r.line_no == 0] == [
+        ("Gross domestic product, the value of all goods", REASON_HOVER_CARD)
+    ]

@@ -51,16 +51,18 @@ REASON_HOVER_CARD = (
     "hover card: pop-up about a linked name (its headline and links are another story)"
 )
 REASON_HIDDEN = "hidden element inside a paragraph (never shown to readers)"
-# Class names of pop-up cards that sites attach to names and links.
+# Class names of pop-up cards that sites attach to names and links. Generic "tooltip" and
+# "popover" classes are not here: sites put them on the visible trigger word too; the pop-up
+# itself is recognised by role="tooltip" or by being hidden.
 _HOVER_CARD_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:rollover-people(?:-block)?|hover-?card|person-?card-?popup|popover|tooltip)"
+    r"(?:^|[\s_-])(?:rollover-people(?:-block)?|hover-?card|person-?card-?popup)"
     r"(?:$|[\s])",
     re.IGNORECASE,
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # A cheap test before parsing: pages without any of these have nothing to strip.
 _WIDGET_HINT = re.compile(
-    r"rollover|hover-?card|popover|tooltip|person-?card|display\s*:\s*none|\shidden[\s>=]",
+    r"rollover|hover-?card|tooltip|person-?card|display\s*:\s*none|visibility|\shidden[\s>=]",
     re.IGNORECASE,
 )
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "dd", "td"}
@@ -122,7 +124,7 @@ def _primary_language(tag: str | None) -> str | None:
 
 def _widget_reason(el: etree._Element) -> str | None:
     classes = el.get("class") or ""
-    if _HOVER_CARD_CLASS.search(classes):
+    if _HOVER_CARD_CLASS.search(classes) or el.get("role") == "tooltip":
         return REASON_HOVER_CARD
     hidden = el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "")
     if hidden and any(a.tag in _BLOCKS for a in el.iterancestors() if isinstance(a.tag, str)):
