@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,8 @@ def test_wire_story_metadata_and_reasons():
         == "Ukraine says North Korean troops still fighting in Kursk despite Moscow's claims"
     )
     assert c.byline == "Tom Balmforth and Olena Harmash"
-    assert c.published == datetime(2025, 4, 9, 11, 42)
+    # "11:42 AM GMT+3": the zone is kept, so the instant is right once stored in UTC.
+    assert c.published == datetime(2025, 4, 9, 11, 42, tzinfo=timezone(timedelta(hours=3)))
     reasons = {r.text: r.reason for r in c.removed}
     assert reasons["Skip to main content"] == "navigation link"
     assert reasons["Exclusive news, data and analytics for financial market professionals"] == (

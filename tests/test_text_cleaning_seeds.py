@@ -141,7 +141,8 @@ CASES = {
     "003": {
         "title": None,
         "byline": None,
-        "published": None,
+        # From the lead sentence "On Monday(4/28/25), ..." (its weekday agrees), which stays.
+        "published": date(2025, 4, 28),
         "removed": [(10, "Image is licensed under the Creative Commons", CREDIT)],
         "paragraphs": [
             "On Monday(4/28/25), North Korean state media",

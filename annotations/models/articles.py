@@ -54,6 +54,22 @@ class Article(models.Model):
     language = models.CharField(max_length=20, blank=True)
     raw = models.TextField(help_text="The input exactly as received (decoded), kept forever.")
     raw_format = models.CharField(max_length=20, default="text", help_text="text or html")
+    # How the input bytes became ``raw``: raw.encode(raw_encoding) gives the bytes back, so a
+    # doubtful guess can be re-decoded later with an encoding the admin chooses.
+    raw_encoding = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Codec the input bytes were decoded with (empty: the input was already text).",
+    )
+    encoding_doubtful = models.BooleanField(
+        default=False,
+        help_text="The encoding was a guess that another encoding nearly tied with: check it.",
+    )
+    encoding_decision = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the encoding was decided: {method, reason, alternatives}.",
+    )
     text = models.TextField(
         help_text="Cleaned text that annotation offsets point into (Unicode code points). "
         "It never changes except through a new revision."

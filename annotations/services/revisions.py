@@ -224,6 +224,13 @@ def revise_article(
         if import_job_id is not None:
             article.import_job_id = import_job_id
             fields.append("import_job")
+        if (encoding := getattr(cleaned, "encoding", None)) is not None:
+            # The new raw comes with how it was decoded ("" for text input such as JSONL), so a
+            # doubtful guess shows and raw_encoding always describes the current raw.
+            article.raw_encoding = encoding[:40]
+            article.encoding_doubtful = bool(getattr(cleaned, "encoding_doubtful", False))
+            article.encoding_decision = getattr(cleaned, "encoding_decision", None) or {}
+            fields += ["raw_encoding", "encoding_doubtful", "encoding_decision"]
         article.save(update_fields=fields)
         from annotations.services.importing.store import replace_bands
 

@@ -3,6 +3,8 @@
 No Django here: the import job calls these functions and stores the results.
 
 * ``decode_bytes(data, content_type=None) -> str``  (raises ``UndecodableInput``)
+* ``decode_document(data, content_type=None) -> DecodedText``  (the text and how it was decoded)
+* ``decode_with(data, encoding) -> DecodedText``  (an encoding a person chose)
 * ``normalize_text(text) -> str``
 * ``clean_text(raw) -> CleanedText``  for plain text
 * ``extract_html(raw, url=None) -> ExtractedArticle``  for HTML
@@ -21,8 +23,11 @@ _EXPORTS = {
     "RemovedLine": "cleaning",
     "clean_text": "cleaning",
     "lead_title": "cleaning",
+    "DecodedText": "decoding",
     "UndecodableInput": "decoding",
     "decode_bytes": "decoding",
+    "decode_document": "decoding",
+    "decode_with": "decoding",
     "NEAR_DUPLICATE_THRESHOLD": "dedup",
     "content_hash": "dedup",
     "signature": "dedup",
@@ -30,6 +35,7 @@ _EXPORTS = {
     "ExtractedArticle": "extraction",
     "extract_html": "extraction",
     "normalize_text": "normalize",
+    "parse_published": "dates",
 }
 
 
@@ -42,15 +48,19 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "NEAR_DUPLICATE_THRESHOLD",
     "CleanedText",
+    "DecodedText",
     "ExtractedArticle",
     "RemovedLine",
     "UndecodableInput",
     "clean_text",
     "content_hash",
     "decode_bytes",
+    "decode_document",
+    "decode_with",
     "extract_html",
     "lead_title",
     "normalize_text",
+    "parse_published",
     "signature",
     "similarity",
 ]

@@ -17,12 +17,13 @@ see and restore it; the raw input itself is stored verbatim by the caller.
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from difflib import SequenceMatcher
 
 from .normalize import normalize_text
+from .scripts import letter_counts
 
 __all__ = [
     "BOILERPLATE_PATTERNS",
@@ -31,6 +32,7 @@ __all__ = [
     "RemovedLine",
     "clean_text",
     "detect_language",
+    "lead_sentence_date",
     "lead_title",
     "parse_date",
 ]
@@ -209,6 +211,14 @@ BOILERPLATE_PATTERNS: list[tuple[str, str]] = [
     ),
 ]
 _COMPILED_PATTERNS = [(re.compile(p, re.IGNORECASE), reason) for p, reason in BOILERPLATE_PATTERNS]
+# All rows as one alternation, tried in table order by the regex engine: ``fullmatch`` tries
+# row 0 completely (backtracking included) before row 1, so the first row that matches the
+# whole line wins, exactly like trying the rows one by one - in one call instead of ~20.
+_ALL_PATTERNS = re.compile(
+    "|".join(f"(?P<r{i}>{p})" for i, (p, _reason) in enumerate(BOILERPLATE_PATTERNS)),
+    re.IGNORECASE,
+)
+_PATTERN_REASONS = {f"r{i}": reason for i, (_p, reason) in enumerate(BOILERPLATE_PATTERNS)}
 
 # Headings that open a block of *other* stories. Everything from such a heading to the end of the
 # text is a sidebar (when the rule in ``_trailing_sidebar_start`` accepts it).
@@ -219,6 +229,8 @@ SIDEBAR_HEADINGS = re.compile(
     rf"|popular now|more from .{{1,40}}|last news|останні новини|популярне|читайте також",
     re.IGNORECASE,
 )
+
+_MAX_SIDEBAR_HEADING_CHARS = 50
 
 # ---------------------------------------------------------------------------------------------
 # Dates and bylines
@@ -240,7 +252,8 @@ _UK_MONTH = (
 _DATE = (
     rf"(?:{_EN_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{1,2}}\s+(?:{_EN_MONTH}|{_UK_MONTH}),?\s+\d{{4}}(?:\s*р\.)?"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}\.\d{{2}}\.\d{{2}}\.?)"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}\.\d{{2}}\.\d{{2}}\.?"
+    rf"|\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})(?![\d/]))"
 )
 # "3:07 PM", "11:42 AM GMT+3", "15:07 (EEST)"
 _TIME = (
@@ -249,6 +262,24 @@ _TIME = (
 )
 _DATE_RE = re.compile(_DATE, re.IGNORECASE)
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?:\s*([ap])\.?m\.?)?", re.IGNORECASE)
+# The zone after a time: "EST", "(EEST)", "GMT+3", "UTC-05:00", "+02:00".
+_ZONE_RE = re.compile(
+    r"\s*\(?\s*(?:(?P<abbr>[A-Z]{1,5})(?P<off1>[+-]\d{1,2}(?::?\d{2})?)?"
+    r"|(?P<off2>[+-]\d{2}:?\d{2}))\s*\)?(?![\w])"
+)
+# Hours from UTC of zone abbreviations that news pages print (US zones for the ambiguous CST).
+_ZONE_HOURS = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2,
+    "EEST": 3, "MSK": 3, "KST": 9, "JST": 9, "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4,
+    "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8,
+    "HST": -10,
+}  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "On Monday(4/28/25)", "on Tuesday, April 29, 2025": the day a lead sentence is dated.
+_LEAD_DATE_RE = re.compile(
+    rf"\b(?P<weekday>{'|'.join(_WEEKDAYS)})\s*(?:\(\s*|,\s*)(?P<date>{_DATE})",
+    re.IGNORECASE,
+)
 _READ_TIME = r"(?:\d+\s+min(?:ute)?s?\s+read)"
 _SEP = r"(?:\s*[|·•,—–-]\s*|\s+)"
 # A name: 1-4 words, each starting with a capital letter (checked in _is_name), optionally
@@ -301,6 +332,10 @@ def parse_date(text: str) -> date | datetime | None:
     try:
         if iso := re.fullmatch(r"(\d{4})[-.](\d{2})[-.](\d{2})", s):
             d = date(int(iso[1]), int(iso[2]), int(iso[3]))
+        elif "/" in s:
+            d = _numeric_date(s)
+            if d is None:
+                return None
         else:
             nums = re.findall(r"\d+", s)
             day, year = int(nums[0]), int(nums[-1])
@@ -319,8 +354,61 @@ def parse_date(text: str) -> date | datetime | None:
         if tm[3]:
             hour = hour % 12 + (12 if tm[3].lower() == "p" else 0)
         if hour < 24 and minute < 60:
-            return datetime(d.year, d.month, d.day, hour, minute)
+            rest = text[m.end() :].lstrip(" ,|·•—–-").removeprefix("at ").lstrip()[tm.end() :]
+            return datetime(d.year, d.month, d.day, hour, minute, tzinfo=_zone(rest))
     return d
+
+
+def _numeric_date(s: str, weekday: int | None = None) -> date | None:
+    """ "4/28/25" → 2025-04-28: month first (US) unless only day first is a real date, or
+    unless ``weekday`` (0 = Monday) says which reading is meant."""
+    a, b, y = (int(n) for n in s.split("/"))
+    year = y if y >= 100 else 2000 + y if y < 70 else 1900 + y
+    readings = []
+    for month, day in ((a, b), (b, a)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if weekday is not None:
+        readings = [d for d in readings if d.weekday() == weekday]
+    return readings[0] if readings else None
+
+
+def _zone(after_time: str) -> tzinfo | None:
+    """The zone named right after a time ("EST", "(EEST)", "GMT+3", "+02:00"), if known."""
+    m = _ZONE_RE.match(after_time)
+    if not m:
+        return None
+    hours = 0.0
+    if m["abbr"]:
+        if m["abbr"] not in _ZONE_HOURS:
+            return None
+        hours = _ZONE_HOURS[m["abbr"]]
+    offset = m["off1"] or m["off2"]
+    if offset:
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        hh, mm = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+        hours += sign * (int(hh) + int(mm) / 60)
+    if abs(hours) > 14:
+        return None
+    return timezone(timedelta(hours=hours))
+
+
+def lead_sentence_date(line: str) -> date | None:
+    """The date a lead sentence gives with its weekday ("On Monday(4/28/25), ..."), if the
+    weekday agrees with it; the sentence itself is article text and stays."""
+    m = _LEAD_DATE_RE.search(line[:300])
+    if not m:
+        return None
+    weekday = _WEEKDAYS.index(m["weekday"].lower())
+    raw = m["date"]
+    if "/" in raw:
+        return _numeric_date(raw.rstrip("."), weekday)
+    found = parse_date(raw)
+    day = found.date() if isinstance(found, datetime) else found
+    return day if day is not None and day.weekday() == weekday else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,10 +446,8 @@ def _pattern_reason(line: str) -> str | None:
     s = line.strip()
     if not s:
         return None
-    for rx, reason in _COMPILED_PATTERNS:
-        if rx.fullmatch(s):
-            return reason
-    return None
+    m = _ALL_PATTERNS.fullmatch(s)
+    return _PATTERN_REASONS[m.lastgroup] if m and m.lastgroup else None
 
 
 # How many leading lines may hold a known headline (a kicker/standfirst can precede it).
@@ -471,16 +557,17 @@ def _trailing_sidebar_start(lines: list[str], decided: dict[int, str]) -> int | 
     the rest of the article.
     """
     body_words_before = 0
-    total_words = sum(len(ln.split()) for i, ln in enumerate(lines) if i not in decided)
-    for i, ln in enumerate(lines):
-        if i in decided:
-            continue
-        s = ln.strip()
-        if s and SIDEBAR_HEADINGS.fullmatch(s) and body_words_before >= 30:
-            tail_words = total_words - body_words_before
-            if tail_words < body_words_before:
-                return i
-        body_words_before += len(s.split())
+    words = {i: len(ln.split()) for i, ln in enumerate(lines) if i not in decided}
+    total_words = sum(words.values())
+    for i, n in words.items():
+        # No heading in the table is longer than 50 characters ("more from " + 40).
+        if body_words_before >= 30:
+            s = lines[i].strip()
+            if s and len(s) <= _MAX_SIDEBAR_HEADING_CHARS and SIDEBAR_HEADINGS.fullmatch(s):
+                tail_words = total_words - body_words_before
+                if tail_words < body_words_before:
+                    return i
+        body_words_before += n
     return None
 
 
@@ -490,6 +577,8 @@ def _trailing_sidebar_start(lines: list[str], decided: dict[int, str]) -> int | 
 _EN_WORDS = frozenset(
     ["the", "of", "and", "to", "in", "is", "that", "for", "on", "with", "was", "as", "by", "said"]
 )
+_UK_LETTERS_RE = re.compile("[іїєґІЇЄҐ]")
+_LATIN_WORD_RE = re.compile(r"[a-z]+")
 
 
 def lead_title(text: str, *, limit: int = 90) -> str:
@@ -508,13 +597,13 @@ def lead_title(text: str, *, limit: int = 90) -> str:
 
 def detect_language(text: str) -> str | None:
     """Best-effort ISO 639-1 language code from script and a few stop words, or None."""
-    letters = [ch for ch in text[:5000] if ch.isalpha()]
-    if len(letters) < 20:
+    sample = text[:5000]
+    n_letters, counts = letter_counts(sample)
+    if n_letters < 20:
         return None
-    names = [unicodedata.name(ch, "") for ch in letters]
 
-    def share(prefix: str) -> float:
-        return sum(1 for n in names if n.startswith(prefix)) / len(names)
+    def share(script: str) -> float:
+        return counts[script] / n_letters
 
     if share("HANGUL") > 0.3:
         return "ko"
@@ -523,9 +612,9 @@ def detect_language(text: str) -> str | None:
     if share("ARABIC") > 0.3:
         return "ar"
     if share("CYRILLIC") > 0.3:
-        return "uk" if re.search("[іїєґІЇЄҐ]", text) else "ru"
-    words = re.findall(r"[a-z]+", text[:5000].lower())
-    if words and sum(1 for w in words if w in _EN_WORDS) / len(words) > 0.08:
+        return "uk" if _UK_LETTERS_RE.search(text) else "ru"
+    words = _LATIN_WORD_RE.findall(sample.lower())
+    if words and sum(map(_EN_WORDS.__contains__, words)) / len(words) > 0.08:
         return "en"
     return None
 
@@ -538,6 +627,7 @@ def clean_text(
     *,
     detect_title: bool = True,
     known_title: str | None = None,
+    other_titles: Sequence[str] = (),
     drop_tweet_attributions: bool = True,
 ) -> CleanedText:
     """Clean copy-pasted article text; see the module docstring for the rules.
@@ -545,6 +635,8 @@ def clean_text(
     ``detect_title=False`` skips the "first headline-like line is the title" rule (used after
     HTML extraction, where the title comes from the page metadata instead). ``known_title`` is
     a headline from metadata: one of the first lines repeating it is removed as the title.
+    ``other_titles`` are the page's other headlines (<h1>, og:title ...): a first line
+    repeating one of them is the headline too (removed; ``known_title`` stays the title).
     ``drop_tweet_attributions=False`` keeps "— Name (@handle) date" lines: after HTML extraction
     they close a quoted post that the extractor kept as one block, and name its source.
     """
@@ -562,9 +654,10 @@ def clean_text(
     # 2. A headline known from metadata, repeated in one of the first lines (extractors often
     #    keep the <h1>, sometimes after a one-line kicker or dateline paragraph).
     if known_title:
+        headlines = [known_title, *(t for t in other_titles if t and t != known_title)]
         content = [i for i, ln in enumerate(lines) if ln.strip() and i not in decided]
         for i in content[:_TITLE_SEARCH_LINES]:
-            if _is_title_line(lines[i], known_title):
+            if any(_is_title_line(lines[i], headline) for headline in headlines):
                 title = known_title
                 decided[i] = REASON_TITLE
                 break
@@ -617,6 +710,12 @@ def clean_text(
             decided[i] = REASON_PAGE_HEADER
             continue
         break
+
+    # 3b. No dated byline: a lead sentence dated with its weekday ("On Monday(4/28/25), ...")
+    #     gives the day. The sentence is article text and stays.
+    if published is None:
+        lead = next((ln for i, ln in enumerate(lines) if ln.strip() and i not in decided), "")
+        published = lead_sentence_date(lead)
 
     # 4. Ticker items, "Read more:" lists and tweet attributions, anywhere.
     for i, ln in enumerate(lines):

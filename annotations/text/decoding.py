@@ -7,7 +7,11 @@ Order of evidence, strongest first:
 3. a charset declared inside the document (HTML ``<meta>`` or the XML prolog);
 4. UTF-8, if the bytes decode as UTF-8 (practically never true by accident for non-UTF-8 text,
    and most pages that declare nothing are UTF-8 - a cp1252/latin-1 fallback garbles them);
-5. charset-normalizer's statistical guess.
+5. a guess among legacy single-byte encodings (and charset-normalizer's candidates), ranked by
+   how plausible each decoded text is as a language (``encoding_guess``): French bytes read as
+   cp1250 give "coűterait" and "ŕ", letters no single language writes together, while cp1252
+   gives "coûterait" and "à", both French. A guess that another encoding nearly ties with is
+   marked *doubtful*, so the import shows it to the admin with a way to choose the encoding.
 
 Binary input (images, PDFs, archives pasted in by mistake) is refused with ``UndecodableInput``
 instead of being turned into mojibake that reviewers would then annotate.
@@ -17,8 +21,18 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass, field
 
-__all__ = ["UndecodableInput", "declared_charset", "decode_bytes"]
+from .encoding_guess import Guess, guess_encoding
+
+__all__ = [
+    "DecodedText",
+    "UndecodableInput",
+    "declared_charset",
+    "decode_bytes",
+    "decode_document",
+    "decode_with",
+]
 
 
 class UndecodableInput(ValueError):
@@ -96,54 +110,104 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
 
 
-def decode_bytes(data: bytes | str, content_type: str | None = None) -> str:
-    """Decode ``data`` to str (see module docstring for the order of evidence).
+@dataclass
+class DecodedText:
+    """Decoded text and how its encoding was decided.
 
-    ``content_type`` is the HTTP header value if the bytes came from a URL. A str is returned
-    unchanged. Raises ``UndecodableInput`` for binary or otherwise undecodable input.
+    ``encoding`` is a Python codec name that turns ``text`` back into the input bytes exactly
+    (``text.encode(encoding) == data``), so a later re-decode with another encoding can start
+    from the stored text. ``method`` is one of "bom", "declared", "utf-8", "detected", "chosen".
+    ``doubtful`` is True only for a detected guess that another encoding nearly tied with;
+    ``alternatives`` are those encodings, most plausible first.
     """
-    if isinstance(data, str):
-        return data
+
+    text: str
+    encoding: str = "utf-8"
+    method: str = "utf-8"
+    doubtful: bool = False
+    reason: str = ""
+    alternatives: list[str] = field(default_factory=list)
+
+
+def _check_printable(text: str) -> None:
+    ratio = _printable_ratio(text)
+    if ratio < MIN_PRINTABLE_RATIO:
+        raise UndecodableInput(
+            f"decoded input is only {ratio:.0%} printable characters: "
+            "it looks like a binary file, not text or HTML"
+        )
+
+
+def decode_document(data: bytes, content_type: str | None = None) -> DecodedText:
+    """Decode ``data`` and say how (see the module docstring for the order of evidence).
+
+    ``content_type`` is the HTTP header value if the bytes came from a URL. Raises
+    ``UndecodableInput`` for binary or otherwise undecodable input.
+    """
     if not data:
-        return ""
+        return DecodedText("")
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec)
+                text = data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise UndecodableInput(
                     f"input starts with a {codec} byte-order mark but is not valid {codec}: {exc}"
                 ) from exc
+            return DecodedText(text, "utf-8-sig" if codec == "utf-8-sig" else codec, "bom")
     if _looks_binary(data):
         raise UndecodableInput(
             "input contains NUL bytes: it looks like a binary file (image, PDF, archive?), "
             "not text or HTML"
         )
-    text: str | None = None
+    result: DecodedText | None = None
     declared = declared_charset(data, content_type)
     if declared:
         try:
-            text = data.decode(declared)
+            result = DecodedText(data.decode(declared), declared, "declared")
         except UnicodeDecodeError:
-            text = None  # a wrong declaration is common; fall through to detection
-    if text is None:
+            result = None  # a wrong declaration is common; fall through to detection
+    if result is None:
         try:
-            text = data.decode("utf-8")
+            result = DecodedText(data.decode("utf-8"), "utf-8", "utf-8")
         except UnicodeDecodeError:
-            text = None
-    if text is None:
-        from charset_normalizer import from_bytes  # imported lazily: it is slowish to import
-
-        best = from_bytes(data).best()
-        if best is None:
+            result = None
+    if result is None:
+        guess: Guess | None = guess_encoding(data)
+        if guess is None:
             raise UndecodableInput(
                 "could not determine the text encoding of the input (not UTF-8, no declared "
                 "charset, and detection failed); re-save it as UTF-8"
             )
-        text = str(best)
-    if _printable_ratio(text) < MIN_PRINTABLE_RATIO:
-        raise UndecodableInput(
-            f"decoded input is only {_printable_ratio(text):.0%} printable characters: "
-            "it looks like a binary file, not text or HTML"
+        result = DecodedText(
+            guess.text,
+            guess.encoding,
+            "detected",
+            doubtful=guess.doubtful,
+            reason=guess.reason,
+            alternatives=guess.alternatives,
         )
-    return text
+    _check_printable(result.text)
+    return result
+
+
+def decode_bytes(data: bytes | str, content_type: str | None = None) -> str:
+    """Decode ``data`` to str; ``decode_document`` without the decision. A str passes through."""
+    if isinstance(data, str):
+        return data
+    return decode_document(data, content_type).text
+
+
+def decode_with(data: bytes, encoding: str) -> DecodedText:
+    """Decode with an encoding a person chose (re-import); UndecodableInput if it cannot."""
+    name = _lookup(encoding)
+    if name is None:
+        raise UndecodableInput(f"unknown encoding {encoding!r}")
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise UndecodableInput(
+            f"the input is not valid {name}: {exc.reason} at byte {exc.start}"
+        ) from None
+    _check_printable(text)
+    return DecodedText(text, name, "chosen", reason=f"chosen by a person: {name}")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations import roles
 from annotations.models import Article, Feed, ImportJob
 from annotations.services import imports
+from annotations.services.reencoding import encoding_choices
 
 
 def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -160,6 +161,7 @@ def article_source(request: HttpRequest, article_id: int) -> HttpResponse:
         "has_annotations": article.annotations.exists(),
         "error": error,
         "revisions": article.revisions.all(),
+        "encoding_choices": encoding_choices(article),
     }
     return render(
         request, "annotations/imports/article_source.html", context, status=400 if error else 200

@@ -19,6 +19,8 @@ class ItemProgress(TypedDict):
     duplicate_of_id: int | None
     similarity: float | None
     error: str
+    encoding: str  # how the imported article's bytes were decoded ("" for text input)
+    encoding_doubtful: bool
 
 
 class JobProgress(TypedDict):
@@ -86,9 +88,19 @@ def job_progress(
                 "duplicate_of_id": row["duplicate_of_id"],
                 "similarity": row["similarity"],
                 "error": row["error"],
+                "encoding": row["article__raw_encoding"] or "",
+                "encoding_doubtful": bool(row["article__encoding_doubtful"]),
             }
             for row in leaves.values(
-                "pk", "name", "status", "article_id", "duplicate_of_id", "similarity", "error"
+                "pk",
+                "name",
+                "status",
+                "article_id",
+                "duplicate_of_id",
+                "similarity",
+                "error",
+                "article__raw_encoding",
+                "article__encoding_doubtful",
             )[offset : offset + limit]
         ]
         if limit

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from annotations import text as textpipe
 
@@ -58,6 +57,19 @@ class ArticleDraft:
     url: str = ""
     source: str = ""
     source_id: str = ""
+    # How the input bytes were decoded (empty for input that arrived as text, e.g. JSONL).
+    encoding: str = ""
+    encoding_doubtful: bool = False
+    encoding_decision: dict[str, Any] = field(default_factory=dict)
+
+    def set_decoding(self, decoded: textpipe.DecodedText) -> None:
+        self.encoding = decoded.encoding
+        self.encoding_doubtful = decoded.doubtful
+        self.encoding_decision = {
+            "method": decoded.method,
+            "reason": decoded.reason,
+            "alternatives": decoded.alternatives,
+        }
 
 
 def extension(name: str) -> str:
@@ -84,8 +96,8 @@ def _aware(value: date | datetime | str | None) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        parsed_dt = parse_datetime(value)
-        value = parsed_dt if parsed_dt is not None else parse_date(value[:10])
+        # Keeps the time and its zone ("2019-11-18 23:04 −05:00", RFC 2822 from feeds).
+        value = textpipe.parse_published(value)
         if value is None:
             return None
     if isinstance(value, datetime):
@@ -97,9 +109,9 @@ def _removed(lines: list[Any]) -> list[dict[str, Any]]:
     return [{"line_no": r.line_no, "text": r.text, "reason": r.reason} for r in lines]
 
 
-def _decode(name: str, data: bytes, content_type: str | None = None) -> str:
+def _decode(name: str, data: bytes, content_type: str | None = None) -> textpipe.DecodedText:
     try:
-        return textpipe.decode_bytes(data, content_type=content_type)
+        return textpipe.decode_document(data, content_type=content_type)
     except textpipe.UndecodableInput as exc:
         raise ItemError(f"{name}: cannot be read as text: {exc}.") from None
 
@@ -147,10 +159,13 @@ def draft_from_html(name: str, raw: str, *, url: str = "") -> ArticleDraft:
 
 def draft_from_file(name: str, data: bytes) -> ArticleDraft:
     kind = file_kind(name)
-    raw = _decode(name, data)
+    decoded = _decode(name, data)
     if kind == "html":
-        return draft_from_html(name, raw)
-    return draft_from_text(name, raw)
+        draft = draft_from_html(name, decoded.text)
+    else:
+        draft = draft_from_text(name, decoded.text)
+    draft.set_decoding(decoded)
+    return draft
 
 
 def draft_from_jsonl_line(name: str, data: bytes) -> ArticleDraft:
@@ -183,8 +198,9 @@ def draft_from_jsonl_line(name: str, data: bytes) -> ArticleDraft:
 
 def draft_from_url(name: str, url: str) -> ArticleDraft:
     page = fetch(url)
-    raw = _decode(name, page.content, page.content_type)
-    draft = draft_from_html(name, raw, url=page.url)
+    decoded = _decode(name, page.content, page.content_type)
+    draft = draft_from_html(name, decoded.text, url=page.url)
+    draft.set_decoding(decoded)
     draft.url = url  # the address as given, so a re-import of it is recognised
     return draft
 

@@ -133,6 +133,9 @@ def store_draft(
                 language=draft.language[:20],
                 raw=draft.raw,
                 raw_format=draft.raw_format,
+                raw_encoding=draft.encoding[:40],
+                encoding_doubtful=draft.encoding_doubtful,
+                encoding_decision=draft.encoding_decision,
                 text=draft.text,
                 content_hash=digest,
                 minhash=signature,
@@ -194,7 +197,9 @@ def restore_removed_lines(
     from annotations.services.revisions import RevisionError, revise_article
 
     article = Article.objects.get(pk=article_id)
-    removed = {int(r["line_no"]): r for r in article.removed_lines}
+    # line_no 0: a fragment cut from inside the HTML (a hover card), not a line to put back.
+    cut = [r for r in article.removed_lines if int(r["line_no"]) <= 0]
+    removed = {int(r["line_no"]): r for r in article.removed_lines if int(r["line_no"]) > 0}
     wanted = {int(n) for n in line_numbers}
     unknown = sorted(wanted - removed.keys())
     if not wanted or unknown:
@@ -210,7 +215,7 @@ def restore_removed_lines(
     )
     cleaned = SimpleNamespace(
         text=new_text,
-        removed=[r for n, r in sorted(removed.items()) if n not in wanted],
+        removed=cut + [r for n, r in sorted(removed.items()) if n not in wanted],
         title=None,
         byline=None,
         published=None,

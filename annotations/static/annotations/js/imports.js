@@ -21,6 +21,15 @@ function link(href, text) {
   return a;
 }
 
+// A doubtful encoding guess is never stored silently: the row says so and links to the form.
+function encodingWarning(href, encoding) {
+  const span = document.createElement("span");
+  span.className = "encoding-doubtful";
+  span.append(`· encoding guessed as ${encoding}, doubtful: `,
+    link(`${href}#encoding`, "check and choose the encoding"));
+  return span;
+}
+
 function renderItems(root, items) {
   const body = root.querySelector("[data-items]");
   if (!body) return;
@@ -36,6 +45,7 @@ function renderItems(root, items) {
           link(articleUrl(item.duplicate_of_id), `article ${item.duplicate_of_id}`),
           `, similarity ${Number(item.similarity).toFixed(2)})`);
       }
+      if (item.encoding_doubtful) result.append(" ", encodingWarning(articleUrl(item.article_id), item.encoding));
     } else if (item.status === "duplicate") {
       result.append("duplicate of ", link(articleUrl(item.duplicate_of_id), `article ${item.duplicate_of_id}`));
     } else if (item.status === "failed") {
