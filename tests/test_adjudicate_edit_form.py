@@ -45,7 +45,7 @@ def test_edit_and_accept_saves_the_edited_values(client, carol, reviewed):
     client.force_login(carol)
     url = f"/articles/{reviewed.article_id}/adjudicate/"
     html = client.get(url).content.decode()
-    evidence = [t for t in _textareas(html, "evidence_urls") if t][0]
+    evidence = next(t for t in _textareas(html, "evidence_urls") if t)
     response = client.post(
         url,
         {"op": "edit", "based_on": reviewed.pk, "start": reviewed.start, "end": reviewed.end,
