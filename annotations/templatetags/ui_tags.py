@@ -59,3 +59,9 @@ def readable(value: Any) -> str:
     """An audit value (string, number, list, dict) in words: "—" for blank, lists joined,
     dicts as "field: value" lines."""
     return _words(value)
+
+
+@register.filter
+def field_label(name: Any) -> str:
+    """A stored field name as words: "evidence_urls" → "evidence urls"."""
+    return str(name).replace("_", " ")
