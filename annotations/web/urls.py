@@ -22,6 +22,11 @@ urlpatterns = [
     path("imports/urls", imports.from_urls, name="import-urls"),
     path("imports/<int:job_id>/", imports.detail, name="import-detail"),
     path("imports/<int:job_id>/progress.json", imports.progress, name="import-progress"),
+    path(
+        "imports/<int:job_id>/items/<int:item_id>/revise",
+        imports.revise_item,
+        name="import-item-revise",
+    ),
     path("feeds/", imports.feeds, name="feeds"),
     path("feeds/<int:feed_id>/poll", imports.feed_poll, name="feed-poll"),
     path("articles/<int:article_id>/source/", imports.article_source, name="article-source"),
