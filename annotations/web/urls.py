@@ -32,6 +32,7 @@ urlpatterns = [
     path("articles/<int:article_id>/source/", imports.article_source, name="article-source"),
     path("agreement/", agreement.dashboard, name="agreement"),
     path("agreement/recompute/", agreement.recompute, name="agreement-recompute"),
+    path("agreement/status.json", agreement.status, name="agreement-status"),
     path("agreement/export.csv", agreement.export_csv, name="agreement-csv"),
     path("assign/", assign.assign, name="assign"),
     path("adjudicate/", adjudicate.index, name="adjudicate_index"),
