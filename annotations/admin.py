@@ -84,7 +84,17 @@ class ImportItemInline(admin.TabularInline):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("pk", "kind", "label", "status", "total", "imported", "duplicates", "failed")
+    list_display = (
+        "pk",
+        "kind",
+        "label",
+        "status",
+        "total",
+        "imported",
+        "revised",
+        "duplicates",
+        "failed",
+    )
     list_filter = ("status", "kind")
     readonly_fields = ("created_at", "started_at", "heartbeat_at", "finished_at")
     inlines = [ImportItemInline]

@@ -38,6 +38,12 @@ def recompute_article_agreement(article_id: int) -> bool:
     if agreement.article_is_up_to_date(article_id=article_id):
         return False
     agreement.compute_article_agreement(article_id=article_id)
+    # The dashboard's headline is the corpus report: bring it up to date soon after a
+    # submission rather than at the next periodic run (force=False: a burst of articles ends
+    # in one computation, the later runs find nothing changed and store nothing).
+    compute_corpus_agreement.apply_async(
+        kwargs={"force": False}, countdown=agreement.CORPUS_AFTER_SUBMIT_SECONDS
+    )
     return True
 
 

@@ -170,7 +170,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         model = ImportJob
         fields = [
             "id", "kind", "status", "label", "source", "created_by", "total", "seen",
-            "imported", "duplicates", "failed", "error", "progress", "created_at",
+            "imported", "revised", "duplicates", "failed", "error", "progress", "created_at",
             "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields

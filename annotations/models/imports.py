@@ -74,6 +74,7 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     seen = models.PositiveIntegerField(default=0)
     imported = models.PositiveIntegerField(default=0)
+    revised = models.PositiveIntegerField(default=0, help_text="Items that revised an article.")
     duplicates = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, help_text="Why the whole job failed, if it did.")

@@ -388,6 +388,20 @@ def compute_corpus_agreement(*, force: bool = True) -> AgreementReport | None:
 
 
 AGREEMENT_COALESCE_SECONDS = 2
+CORPUS_AFTER_SUBMIT_SECONDS = 5  # after an article's report, the corpus one (coalesced)
+
+
+def corpus_is_behind(last: AgreementReport | None = None) -> bool:
+    """True while submissions are not in the latest corpus report yet: an article report is
+    waiting to be computed, or is newer than the corpus report."""
+    if StaleAgreement.objects.exists():
+        return True
+    if last is None:
+        last = AgreementReport.objects.corpus().order_by("-computed_at", "-pk").first()
+    newest = AgreementReport.objects.articles().aggregate(newest=Max("computed_at"))["newest"]
+    if newest is None:
+        return False
+    return last is None or newest > last.computed_at
 
 
 def schedule_article(*, article_id: int) -> None:

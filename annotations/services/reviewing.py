@@ -11,6 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from annotations.models import (
+    AnchorStatus,
     Annotation,
     Article,
     Assignment,
@@ -110,6 +111,7 @@ class AnnotationData(TypedDict, total=False):
     mine: bool
     quote: str
     orphaned: bool
+    fuzzy: bool  # re-placed by fuzzy matching after a text revision, not yet confirmed
 
 
 def workspace_annotations(*, user: Any, article: Article) -> list[AnnotationData]:
@@ -127,6 +129,7 @@ def workspace_annotations(*, user: Any, article: Article) -> list[AnnotationData
         .values(
             "id", "start", "end", "tag", "verdict__slug", "claimant", "note",
             "evidence_urls", "version", "reviewer_id", "reviewer__username", "kind", "quote",
+            "anchor_status", "needs_attention",
         )
     )  # fmt: skip
     text = article.text
@@ -149,5 +152,7 @@ def workspace_annotations(*, user: Any, article: Article) -> list[AnnotationData
         if text[row["start"] : row["end"]] != row["quote"]:
             data["quote"] = row["quote"]
             data["orphaned"] = True
+        elif row["anchor_status"] == AnchorStatus.FUZZY and row["needs_attention"]:
+            data["fuzzy"] = True
         out.append(data)
     return out

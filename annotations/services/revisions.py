@@ -407,3 +407,72 @@ def revise_from_import(
     if result.new_revision == result.old_revision:
         return ImportRevision("duplicate", duplicate_of=previous)
     return ImportRevision("revised", article=Article.objects.get(pk=previous.pk))
+
+
+def revise_with_near_duplicate(*, by: Any, item_id: int) -> RevisionResult:
+    """An imported article turned out to be a corrected copy of a stored one (a near
+    duplicate, typically a re-uploaded seed with no or another URL): make its text a new
+    revision of the stored article instead, and remove the copy.
+
+    Admins only. The copy must be untouched (no assignment, no annotation): otherwise
+    reviewers' work on it would be lost, and :class:`RevisionError` says so. The import item
+    then reads "revised" and points at the stored article. One transaction.
+    """
+    from annotations import roles
+    from annotations.models import Assignment, ImportItem, ItemStatus
+    from annotations.services.annotating import NotAllowed
+    from annotations.services.importing.jobs import refresh_counts
+
+    if not roles.is_admin(by):
+        raise NotAllowed("Only admins can revise articles from an import.")
+    with transaction.atomic():
+        item = ImportItem.objects.select_for_update().get(pk=item_id)
+        if item.status != ItemStatus.IMPORTED or not item.article_id or not item.duplicate_of_id:
+            raise RevisionError("This import item is not a near duplicate of a stored article.")
+        copy = Article.objects.select_for_update().get(pk=item.article_id)
+        target_id = item.duplicate_of_id
+        if (
+            Annotation.objects.filter(article=copy).exists()
+            or Assignment.objects.filter(article=copy).exists()
+        ):
+            raise RevisionError(
+                f"Article {copy.pk} has assignments or annotations already; revise article "
+                f"{target_id} by hand (its revision page) so that no work is lost."
+            )
+        cleaned = _CopiedText(
+            text=copy.text,
+            title=copy.title,
+            byline=copy.byline,
+            published=copy.published_at,
+            language=copy.language,
+            removed=copy.removed_lines,
+        )
+        raw, raw_format, copy_pk = copy.raw, copy.raw_format, copy.pk
+        # The copy holds this exact text (content hashes are unique): it goes first.
+        copy.delete()
+        result = revise_article(
+            article_id=target_id,
+            raw=raw,
+            raw_format=raw_format,
+            cleaned=cleaned,
+            import_job_id=item.job_id,
+            actor=by,
+            via=Via.UI,
+            note=f"Text of import item {item.pk} (near duplicate, stored as article {copy_pk}).",
+            details={"replaced_article": copy_pk, "import_item": item.pk},
+        )
+        item.status = ItemStatus.REVISED
+        item.article_id = target_id
+        item.save(update_fields=["status", "article"])
+        refresh_counts(job_id=item.job_id)
+    return result
+
+
+@dataclass(frozen=True)
+class _CopiedText:
+    text: str
+    title: str
+    byline: str
+    published: datetime | None
+    language: str
+    removed: list[Any]

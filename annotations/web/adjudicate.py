@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -150,12 +151,67 @@ def adjudicate(request: HttpRequest, pk: int) -> HttpResponse:
         anchor = ""
         try:
             anchor = _act(request, article)
-        except AnnotationError as exc:
-            messages.error(request, f"{exc.field}: {exc.message}")
-        except (adj.AdjudicationError, NotAllowed) as exc:
-            messages.error(request, str(exc))
+        except (AnnotationError, adj.AdjudicationError, NotAllowed) as exc:
+            error = str(exc)
+            if isinstance(exc, AnnotationError) and exc.field != "non_field_errors":
+                error = f"{FIELD_LABELS.get(exc.field, exc.field)}: {exc.message}"
+            if request.POST.get("op") in ("edit", "write"):
+                # Show the form again with what was typed: a redirect would lose the edits.
+                messages.error(request, f"Not saved. {error}")
+                return _page(request, article, draft=_draft(request, article, error), status=400)
+            messages.error(request, error)
         target = request.path + (f"#{anchor}" if re.fullmatch(r"[\w-]{1,80}", anchor) else "")
         return redirect(target)
+    return _page(request, article)
+
+
+FIELD_LABELS = {
+    "start": "Start",
+    "end": "End",
+    "quote": "Quote",
+    "tag": "Tag",
+    "verdict": "Verdict",
+    "claimant": "Claimant",
+    "note": "Note",
+    "evidence_urls": "Evidence URLs",
+    "rationale": "Rationale",
+    "based_on": "Based on",
+}
+
+
+def _draft(request: HttpRequest, article: Article, error: str) -> SimpleNamespace:
+    """What the adjudicator typed into an edit/write form, to fill that form again."""
+    post = request.POST
+    slug = post.get("verdict", "")
+    verdict_id = (
+        article.verdict_scale.labels.filter(slug=slug).values_list("pk", flat=True).first()
+        if slug
+        else None
+    )
+    return SimpleNamespace(
+        op=post.get("op", ""),
+        based_on=_int(post.get("based_on")),
+        start=post.get("start", ""),
+        end=post.get("end", ""),
+        quote=post.get("quote", ""),
+        tag=post.get("tag", ""),
+        verdict_id=verdict_id,
+        claimant=post.get("claimant", ""),
+        claimant_type=post.get("claimant_type", ""),
+        note=post.get("note", ""),
+        evidence_urls=post.get("evidence_urls", ""),
+        draft_rationale=post.get("rationale", ""),
+        error=error,
+    )
+
+
+def _page(
+    request: HttpRequest,
+    article: Article,
+    *,
+    draft: SimpleNamespace | None = None,
+    status: int = 200,
+) -> HttpResponse:
     article.refresh_from_db()
     items = adj.adjudication_view(article)
     reviewers = adj.submitted_reviewers(article)
@@ -182,7 +238,9 @@ def adjudicate(request: HttpRequest, pk: int) -> HttpResponse:
             "items_data": [
                 {"key": i.key, "start": i.start, "end": i.end, "status": i.status} for i in items
             ],
+            "draft": draft,
         },
+        status=status,
     )
 
 

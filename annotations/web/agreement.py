@@ -16,12 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.fields.json import KeyTransform
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from annotations import roles
 from annotations.models import AgreementReport, ImportJob, StaleAgreement
+from annotations.services import agreement
 from annotations.services.agreement import NO_IMPORT_JOB
 from annotations.web import charts
 
@@ -265,8 +266,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "pending": StaleAgreement.objects.count(),
         "n_article_reports": AgreementReport.objects.articles().count(),
+        "computing": agreement.corpus_is_behind(row),
     }
     return render(request, "annotations/agreement/dashboard.html", context)
+
+
+@adjudicator_required
+def status(request: HttpRequest) -> JsonResponse:
+    """Whether the corpus report is behind the submissions (the dashboard polls this while it
+    says "computing…", and reloads once the new report is stored)."""
+    row = AgreementReport.objects.corpus().order_by("-computed_at", "-pk").first()
+    return JsonResponse(
+        {
+            "computing": agreement.corpus_is_behind(row),
+            "report_id": row.pk if row else None,
+            "pending": StaleAgreement.objects.count(),
+        }
+    )
 
 
 @require_POST

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from annotations import roles
 from annotations.models import Article, Feed, ImportJob
-from annotations.services import imports
+from annotations.services import imports, revisions
 from annotations.services.reencoding import encoding_choices
 
 
@@ -96,6 +96,30 @@ def progress(request: HttpRequest, job_id: int) -> JsonResponse:
     except ValueError:
         return JsonResponse({"error": "offset and limit must be whole numbers."}, status=400)
     return JsonResponse(imports.job_progress(job, offset=offset, limit=limit))
+
+
+@admin_required
+@require_POST
+def revise_item(request: HttpRequest, job_id: int, item_id: int) -> HttpResponse:
+    """ "Revise article N with this text": a near-duplicate import becomes a revision of N."""
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=job_id)
+    item = get_object_or_404(job.items, pk=item_id)
+    try:
+        result = revisions.revise_with_near_duplicate(by=request.user, item_id=item.pk)
+    except revisions.RevisionError as exc:
+        messages.error(request, f"Not revised: {exc}")
+    else:
+        attention = (
+            f" {result.needs_attention} annotation(s) need attention."
+            if result.needs_attention
+            else ""
+        )
+        messages.success(
+            request,
+            f"Article {result.article_id} is now at revision {result.new_revision}; its "
+            f"annotations were re-anchored.{attention}",
+        )
+    return redirect("import-detail", job_id=job.pk)
 
 
 # --- feeds -----------------------------------------------------------------------------------

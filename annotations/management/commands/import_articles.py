@@ -53,6 +53,7 @@ class Command(BaseCommand):
                 f"[{'#' * bar_done}{'.' * (BAR_WIDTH - bar_done)}] {progress['percent']:3d}% "
                 f"{progress['seen']}/{progress['total']}  imported {progress['imported']}, "
                 f"duplicate {progress['duplicates']}, failed {progress['failed']}"
+                + (f", revised {progress['revised']}" if progress["revised"] else "")
             )
             if line != last:
                 self.stdout.write("\r" + line, ending="")

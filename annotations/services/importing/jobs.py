@@ -328,7 +328,8 @@ def refresh_counts(*, job_id: int) -> None:
     leaves = ImportItem.objects.filter(job_id=job_id).exclude(status=ItemStatus.EXPANDED)
     counts = leaves.aggregate(
         seen=Count("pk", filter=~Q(status__in=UNFINISHED)),
-        imported=Count("pk", filter=Q(status__in=[ItemStatus.IMPORTED, ItemStatus.REVISED])),
+        imported=Count("pk", filter=Q(status=ItemStatus.IMPORTED)),
+        revised=Count("pk", filter=Q(status=ItemStatus.REVISED)),
         duplicates=Count("pk", filter=Q(status=ItemStatus.DUPLICATE)),
         failed=Count("pk", filter=Q(status=ItemStatus.FAILED)),
         total=Count("pk"),
@@ -341,7 +342,7 @@ def _finish_job(job_id: int) -> None:
     if ImportItem.objects.filter(job_id=job_id, status__in=UNFINISHED).exists():
         return  # another worker still holds an item; it finishes the job
     job = ImportJob.objects.get(pk=job_id)
-    if job.failed and not (job.imported or job.duplicates):
+    if job.failed and not (job.imported or job.revised or job.duplicates):
         status = JobStatus.FAILED
     elif job.failed:
         status = JobStatus.PARTLY_FAILED

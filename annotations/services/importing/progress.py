@@ -32,6 +32,7 @@ class JobProgress(TypedDict):
     total: int
     seen: int
     imported: int
+    revised: int
     duplicates: int
     failed: int
     percent: int
@@ -116,6 +117,7 @@ def job_progress(
         "total": job.total,
         "seen": job.seen,
         "imported": job.imported,
+        "revised": job.revised,
         "duplicates": job.duplicates,
         "failed": job.failed,
         "percent": 100 if job.is_finished else int(100 * job.seen / job.total) if job.total else 0,

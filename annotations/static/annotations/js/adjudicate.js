@@ -21,21 +21,42 @@ function quoteOf(start, end) {
   return cps.slice(start, end).join("");
 }
 
-function show(start, end) {
-  const a = cpToUnit(start);
-  const b = cpToUnit(end);
-  box.replaceChildren(
-    document.createTextNode(text.slice(0, a)),
-    Object.assign(document.createElement("mark"), { className: "item-hl", textContent: text.slice(a, b) }),
-    document.createTextNode(text.slice(b)),
-  );
-  box.querySelector("mark.item-hl")?.scrollIntoView({ block: "center" });
+// Scroll the text column (its own scroll box) so the highlight is in view. Never the window:
+// showing an item happens on focus, i.e. on the press of a control inside the item, and
+// moving the page then would put the release somewhere else and swallow the click.
+function reveal(mark) {
+  const col = box.closest(".adj-text-col");
+  if (!col || col.scrollHeight <= col.clientHeight) return;
+  const colBox = col.getBoundingClientRect();
+  const markBox = mark.getBoundingClientRect();
+  col.scrollTop += markBox.top - colBox.top - (col.clientHeight - markBox.height) / 2;
+}
+
+let shown = "";
+function show(start, end, { explicit = false } = {}) {
+  const key = `${start}:${end}`;
+  if (key !== shown) {
+    shown = key;
+    const a = cpToUnit(start);
+    const b = cpToUnit(end);
+    box.replaceChildren(
+      document.createTextNode(text.slice(0, a)),
+      Object.assign(document.createElement("mark"), { className: "item-hl", textContent: text.slice(a, b) }),
+      document.createTextNode(text.slice(b)),
+    );
+  }
+  const mark = box.querySelector("mark.item-hl");
+  if (!mark) return;
+  reveal(mark);
+  // Asked for with the "show in text" button (a completed click): on a one-column layout the
+  // text is above, so bring it into view.
+  if (explicit) mark.scrollIntoView({ block: "nearest" });
 }
 
 document.querySelectorAll("section.item[data-key]").forEach((item) => {
   const start = Number(item.dataset.start);
   const end = Number(item.dataset.end);
-  item.querySelector(".show-item")?.addEventListener("click", () => show(start, end));
+  item.querySelector(".show-item")?.addEventListener("click", () => show(start, end, { explicit: true }));
   item.addEventListener("focusin", () => show(start, end));
 });
 
@@ -78,6 +99,9 @@ document.addEventListener("selectionchange", () => {
   writeNew.querySelector(".f-quote").value = quoteOf(start, end);
 });
 
-const first = document.querySelector("section.item[data-key]:not(.resolved)");
+const failed = document.querySelector(".form-error");
+const first = failed?.closest("section.item[data-key]") || document.querySelector("section.item[data-key]:not(.resolved)");
 if (first && box) show(Number(first.dataset.start), Number(first.dataset.end));
+// A save that failed came back with the form filled in: bring it, and its reason, into view.
+if (failed) failed.scrollIntoView({ block: "center" });
 window.__adjudicateReady = true;

@@ -26,7 +26,7 @@ export class Highlighter {
 
   blockEnd(k) { return k + 1 < this.starts.length ? this.starts[k + 1] : this.text.length; }
 
-  // spans: [{id, s, e, tag, mine, pending}] with s/e in UTF-16 units of the text.
+  // spans: [{id, s, e, tag, mine, pending, fuzzy}] with s/e in UTF-16 units of the text.
   render(spans) {
     const frag = document.createDocumentFragment();
     this.blocks = this.starts.map((from, k) => {
@@ -93,6 +93,7 @@ function segment(active, from, chunk) {
   if (active.length > 1) cls += ` ov-${outer.tag}`;
   if (!inner.mine) cls += " other";
   if (active.some((a) => a.pending)) cls += " pending";
+  if (active.some((a) => a.fuzzy)) cls += " fuzzy";
   mark.className = cls;
   mark.dataset.ids = active.map((a) => a.id).join(" ");
   const starting = active.filter((a) => a.s === from);

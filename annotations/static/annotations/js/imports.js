@@ -30,6 +30,24 @@ function encodingWarning(href, encoding) {
   return span;
 }
 
+// "Revise article N with this text": the near duplicate becomes a revision of N.
+function reviseForm(root, item) {
+  const form = document.createElement("form");
+  form.method = "post";
+  form.className = "inline revise-form";
+  form.action = root.dataset.reviseUrl.replace(/\/0\/revise$/, `/${item.id}/revise`);
+  const csrf = document.createElement("input");
+  csrf.type = "hidden";
+  csrf.name = "csrfmiddlewaretoken";
+  csrf.value = root.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.className = "secondary small";
+  button.textContent = `Revise article ${item.duplicate_of_id} with this text`;
+  form.append(csrf, button);
+  return form;
+}
+
 function renderItems(root, items) {
   const body = root.querySelector("[data-items]");
   if (!body) return;
@@ -43,9 +61,11 @@ function renderItems(root, items) {
       if (item.duplicate_of_id) {
         result.append(" (near duplicate of ",
           link(articleUrl(item.duplicate_of_id), `article ${item.duplicate_of_id}`),
-          `, similarity ${Number(item.similarity).toFixed(2)})`);
+          `, similarity ${Number(item.similarity).toFixed(2)}) `, reviseForm(root, item));
       }
       if (item.encoding_doubtful) result.append(" ", encodingWarning(articleUrl(item.article_id), item.encoding));
+    } else if (item.status === "revised") {
+      result.append("new revision of ", link(articleUrl(item.article_id), `article ${item.article_id}`));
     } else if (item.status === "duplicate") {
       result.append("duplicate of ", link(articleUrl(item.duplicate_of_id), `article ${item.duplicate_of_id}`));
     } else if (item.status === "failed") {
@@ -80,9 +100,11 @@ async function poll(root) {
     setTimeout(() => poll(root), POLL_MS * 3); // server restarting: keep trying, more slowly
     return;
   }
-  for (const key of ["status_display", "percent", "seen", "total", "imported", "duplicates", "failed"]) {
+  for (const key of ["status_display", "percent", "seen", "total", "imported", "revised", "duplicates", "failed"]) {
     setField(root, key, data[key]);
   }
+  // Failed and partly failed jobs are marked (red / striped bar), not left blue.
+  for (const el of root.querySelectorAll("[data-status]:not(tr)")) el.dataset.status = data.status;
   const warning = root.querySelector('[data-field="no_worker_message"]');
   if (warning) {
     warning.hidden = !data.no_worker_warning;

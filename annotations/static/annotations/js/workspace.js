@@ -38,13 +38,20 @@ function spans() {
   // A span whose text changed in a revision is listed, not drawn at offsets that are wrong.
   return visible().filter((a) => !a.orphaned).map((a) => ({
     id: a.id, s: map.toUtf16(a.start), e: map.toUtf16(a.end),
-    tag: a.tag, mine: a.mine, pending: !!a.pending,
+    tag: a.tag, mine: a.mine, pending: !!a.pending, fuzzy: !!a.fuzzy,
   }));
 }
 
 function render() {
   hl.render(spans());
   renderList();
+  // Spans a revision moved by fuzzy matching (or lost): say so, and where to confirm them.
+  const unsure = visible().filter((a) => a.fuzzy || a.orphaned).length;
+  const note = $("attention-note");
+  if (note) {
+    note.hidden = unsure === 0;
+    $("attention-count").textContent = String(unsure);
+  }
 }
 
 // Re-render only the text around the given annotations (before and after a change).
@@ -85,6 +92,7 @@ function describe(a) {
   if (a.claimant) parts.push(`claimant: ${a.claimant}`);
   if (!a.mine) parts.push(`by ${a.reviewer}`);
   if (a.pending) parts.push("not saved yet");
+  if (a.fuzzy) parts.push("re-placed after a text revision: please check (Needs attention)");
   return parts.join(" · ");
 }
 
@@ -116,6 +124,12 @@ function listItem(a) {
     p.className = "pending-chip";
     p.textContent = "unsaved";
     head.append(p);
+  }
+  if (a.fuzzy) {
+    const f = document.createElement("span");
+    f.className = "fuzzy-chip";
+    f.textContent = "re-placed after revision — check";
+    head.append(f);
   }
   if (a.orphaned) {
     const o = document.createElement("span");
