@@ -169,6 +169,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR = Path(env_str("CELERY_BROKER_DIR") or VAR_DIR / "broker")
     (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
     (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
+    # kombu's own filesystem channel lets a worker read a message file before the producer
+    # has written it (JSONDecodeError, worker down): this one writes then renames.
+    CELERY_BROKER_TRANSPORT = "factcheck.broker:FilesystemTransport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # One folder for in and out: producer and worker are separate processes on one disk.
         "data_folder_in": str(BROKER_DIR / "queue"),
