@@ -202,7 +202,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The database is the source of truth: jobs whose message was lost are sent again.
-    "requeue-stale-jobs": {"task": "annotations.tasks.requeue_stale_jobs", "schedule": 30.0},
+    "requeue-stale-jobs": {"task": "annotations.tasks.requeue_stale_jobs", "schedule": 10.0},
     # Each feed has its own interval; this only looks for feeds that are due.
     "poll-due-feeds": {"task": "annotations.tasks.poll_due_feeds", "schedule": 60.0},
 }
@@ -237,6 +237,9 @@ IMPORT_URL_MAX_REDIRECTS = env_int("IMPORT_URL_MAX_REDIRECTS", 5, minimum=0)
 IMPORT_MIN_CHARS = env_int("IMPORT_MIN_CHARS", 200, minimum=1)
 # A job "running" with no heartbeat for this long is presumed dead and re-queued.
 IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 120, minimum=5)
+# A running item whose worker stopped refreshing its claim for this long is shown as
+# "waiting to be retried" and requeued by the next requeue-stale-jobs run.
+IMPORT_CLAIM_STALE_SECONDS = env_int("IMPORT_CLAIM_STALE_SECONDS", 30, minimum=5)
 # The import page says "no worker is running" when a job stays queued this long.
 IMPORT_NO_WORKER_WARNING_SECONDS = env_int("IMPORT_NO_WORKER_WARNING_SECONDS", 5, minimum=1)
 # A big zip/JSONL job is shared by up to this many tasks (items are claimed one at a time).
