@@ -35,3 +35,6 @@ preload_app = True
 # nginx is the only client in docker-compose; it sets X-Forwarded-For/Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+# gunicorn 27's control socket lives at one fixed path in $HOME by default, so two servers on
+# one machine (./dev serve next to a test run) would fight over it; nothing here uses it.
+control_socket_disable = True

@@ -121,6 +121,8 @@ def test_gunicorn_uses_threads_and_timeouts():
     assert 0 < conf["graceful_timeout"] <= 60
     assert 0 < conf["keepalive"] <= 10
     assert conf["max_requests"] > 0
+    # Two servers on one machine must not share gunicorn's control socket in $HOME.
+    assert conf["control_socket_disable"] is True
 
 
 def test_compose_sets_persistent_database_connections():
