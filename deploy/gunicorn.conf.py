@@ -17,8 +17,8 @@ worker_class = "gthread"
 # the sync default of one process per concurrent request.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
-# A request that runs longer than this gets its worker restarted (the database has its own
-# statement timeout below this one).
+# A worker process whose main loop stops checking in for this long (hung, not merely busy:
+# with threads the main loop keeps beating while requests run) is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Idle keep-alive connections are closed after this many seconds.
