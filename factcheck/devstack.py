@@ -156,6 +156,9 @@ class Supervisor:
             if proc is None or proc.poll() is None or self.stopping.is_set():
                 continue
             uptime = now - child.started_at
+            # A worker killed with SIGKILL leaves its pool processes behind in its session.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
             if uptime >= STABLE_AFTER_SECONDS:
                 child.backoff = 1.0
             _say(

@@ -166,11 +166,15 @@ def test_embedded_stack_survives_fast_beat_and_crashes(stack: Stack):
     failures = 0
     checks = 0
     killed_worker = killed_beat = False
+    pool: list[int] = []
     while (elapsed := time.monotonic() - started) < SOAK_SECONDS:
         checks += 1
         failures += not stack.healthy()
         if not killed_worker and elapsed > SOAK_SECONDS * 0.3:
-            os.kill(_child(stack.proc.pid, "worker"), signal.SIGKILL)
+            worker_pid = _child(stack.proc.pid, "worker")
+            pool = list(_children(worker_pid))
+            assert pool, "the prefork worker has pool processes"
+            os.kill(worker_pid, signal.SIGKILL)
             killed_worker = True
         if not killed_beat and elapsed > SOAK_SECONDS * 0.5:
             os.kill(_child(stack.proc.pid, "beat"), signal.SIGKILL)
@@ -181,6 +185,8 @@ def test_embedded_stack_survives_fast_beat_and_crashes(stack: Stack):
         time.sleep(0.5)
 
     assert killed_worker and killed_beat
+    # The dead worker's pool processes did not linger on (they held the database and broker).
+    assert not [pid for pid in pool if Path(f"/proc/{pid}").exists()], pool
     assert failures == 0, f"/healthz failed {failures} of {checks} times:\n{stack.log}"
     assert "worker exited with code -9" in stack.log and "beat exited with code -9" in stack.log
     assert "web exited" not in stack.log, stack.log
