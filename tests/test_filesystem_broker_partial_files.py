@@ -8,17 +8,20 @@ the transport the settings configure, with no server and no worker, in a tempora
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from queue import Empty
 
 import pytest
+from django.conf import settings
 from kombu import Connection
 
 from factcheck import broker
-from factcheck.celery import app as celery_app
 
 QUEUE = "partial-test"
+TRANSPORT = "factcheck.broker:FilesystemTransport"
 
 
 @pytest.fixture
@@ -32,20 +35,37 @@ def channel(tmp_path: Path):
         "control_folder": str(tmp_path / "control"),
         "store_processed": False,
     }
-    conn = Connection(
-        "filesystem://",
-        transport=celery_app.conf.broker_transport,
-        transport_options=options,
-    )
+    conn = Connection("filesystem://", transport=TRANSPORT, transport_options=options)
     chan = conn.channel()
     chan.queue_folder = queue_dir
     yield chan
     conn.release()
 
 
-def test_settings_select_the_atomic_transport():
-    assert celery_app.conf.broker_url.startswith("filesystem://")
-    assert celery_app.conf.broker_transport == "factcheck.broker:FilesystemTransport"
+def test_embedded_default_selects_the_atomic_transport(tmp_path):
+    # CI runs the suite on Redis, so the embedded default is checked in a fresh process.
+    drop = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_BROKER_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(DEBUG="1", FACTCHECK_VAR_DIR=str(tmp_path))
+    code = (
+        "from factcheck.celery import app; "
+        "print(app.conf.broker_url, app.conf.broker_transport); "
+        "print(type(app.connection_for_write().transport).__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "filesystem://localhost/",
+        TRANSPORT,
+        "FilesystemTransport",
+    ]
 
 
 def test_an_empty_message_file_is_skipped_then_read_once_written(channel):
