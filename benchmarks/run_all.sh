@@ -16,3 +16,5 @@ run import env DATABASE_URL=$PG/import REDIS_URL=redis://127.0.0.1:6379/0 python
 run workspace python benchmarks/bench_workspace.py
 run anchoring python benchmarks/bench_anchoring.py
 run revise python benchmarks/bench_revise.py
+createdb -h 127.0.0.1 -U postgres dev_server_bench 2>/dev/null || true
+run dev_server env BENCH_PG_URL=$PG/dev_server_bench BENCH_REDIS_URL=redis://127.0.0.1:6379/0 python benchmarks/bench_dev_server.py

@@ -86,7 +86,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 try:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    # Persistent connections (checked before reuse): a new PostgreSQL connection per request
+    # cost more than most requests. 0 closes them after every request.
+    _db = dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+    )
 except Exception as exc:  # dj_database_url raises several types for bad URLs
     raise ConfigError(f"DATABASE_URL={DATABASE_URL!r} is not a database URL: {exc}") from None
 if _db["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
@@ -169,6 +175,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_DIR = Path(env_str("CELERY_BROKER_DIR") or VAR_DIR / "broker")
     (BROKER_DIR / "queue").mkdir(parents=True, exist_ok=True)
     (BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
+    # kombu's own filesystem channel lets a worker read a message file before the producer
+    # has written it (JSONDecodeError, worker down): this one writes then renames.
+    CELERY_BROKER_TRANSPORT = "factcheck.broker:FilesystemTransport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # One folder for in and out: producer and worker are separate processes on one disk.
         "data_folder_in": str(BROKER_DIR / "queue"),
@@ -193,7 +202,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # The database is the source of truth: jobs whose message was lost are sent again.
-    "requeue-stale-jobs": {"task": "annotations.tasks.requeue_stale_jobs", "schedule": 30.0},
+    "requeue-stale-jobs": {"task": "annotations.tasks.requeue_stale_jobs", "schedule": 10.0},
     # Each feed has its own interval; this only looks for feeds that are due.
     "poll-due-feeds": {"task": "annotations.tasks.poll_due_feeds", "schedule": 60.0},
 }
@@ -205,6 +214,12 @@ CELERY_BEAT_SCHEDULE["corpus-agreement"] = {
     "schedule": float(AGREEMENT_CORPUS_EVERY_SECONDS),
     "kwargs": {"force": False},
 }
+
+# --- Operations: pace of the periodic tasks -------------------------------------------------
+# Multiplies every beat interval above; the soak test runs the stack with e.g. 0.02.
+BEAT_INTERVAL_SCALE = env_float("BEAT_INTERVAL_SCALE", 1.0, minimum=0.001)
+for _entry in CELERY_BEAT_SCHEDULE.values():
+    _entry["schedule"] = float(_entry["schedule"]) * BEAT_INTERVAL_SCALE  # type: ignore[arg-type]
 
 # --- The product's own settings -------------------------------------------------------------
 # Blind review: a reviewer sees nobody else's annotations on an article until they submit it.
@@ -222,6 +237,9 @@ IMPORT_URL_MAX_REDIRECTS = env_int("IMPORT_URL_MAX_REDIRECTS", 5, minimum=0)
 IMPORT_MIN_CHARS = env_int("IMPORT_MIN_CHARS", 200, minimum=1)
 # A job "running" with no heartbeat for this long is presumed dead and re-queued.
 IMPORT_STALE_AFTER_SECONDS = env_int("IMPORT_STALE_AFTER_SECONDS", 120, minimum=5)
+# A running item whose worker stopped refreshing its claim for this long is shown as
+# "waiting to be retried" and requeued by the next requeue-stale-jobs run.
+IMPORT_CLAIM_STALE_SECONDS = env_int("IMPORT_CLAIM_STALE_SECONDS", 30, minimum=5)
 # The import page says "no worker is running" when a job stays queued this long.
 IMPORT_NO_WORKER_WARNING_SECONDS = env_int("IMPORT_NO_WORKER_WARNING_SECONDS", 5, minimum=1)
 # A big zip/JSONL job is shared by up to this many tasks (items are claimed one at a time).

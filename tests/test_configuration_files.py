@@ -35,8 +35,8 @@ def _compose() -> dict:
 
 def test_compose_has_the_full_stack_with_healthchecks():
     services = _compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
-    for name in ("web", "worker", "postgres", "redis"):
+    assert set(services) == {"proxy", "web", "worker", "beat", "postgres", "redis"}
+    for name in ("proxy", "web", "worker", "postgres", "redis"):
         assert "healthcheck" in services[name], name
     assert "gunicorn factcheck.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A factcheck worker")
@@ -72,3 +72,63 @@ def test_compose_environment_is_read_by_the_settings_and_loads():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_compose_puts_a_buffering_proxy_in_front_of_threaded_gunicorn():
+    """Issue 13 item 11: slow clients must meet nginx, never gunicorn's workers directly."""
+    services = _compose()["services"]
+    proxy, web = services["proxy"], services["web"]
+    assert proxy["image"].startswith("nginx:")
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in proxy["volumes"]
+    assert proxy["ports"] == ["8000:80"]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "ports" not in web, "gunicorn must not be published past the proxy"
+    assert web["expose"] == ["8000"]
+    assert "--config deploy/gunicorn.conf.py" in " ".join(web["command"].split())
+
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    directives = dict(
+        re.findall(r"^[ \t]*([a-z_]+)[ \t]+([^;{}]+);", re.sub(r"#.*", "", conf), re.M)
+    )
+    assert directives["proxy_pass"] == "http://factcheck_web"
+    assert re.search(r"upstream factcheck_web \{\s*server web:8000;", conf)
+    assert directives["proxy_request_buffering"] == "on"
+    assert directives["proxy_buffering"] == "on"
+    for name in ("client_header_timeout", "client_body_timeout", "send_timeout"):
+        assert 0 < int(directives[name].rstrip("s")) <= 30, name
+    # The proxy waits longer than gunicorn's own worker timeout.
+    gunicorn = _gunicorn_conf()
+    assert int(directives["proxy_read_timeout"].rstrip("s")) > gunicorn["timeout"]
+    # Uploads up to IMPORT_MAX_BYTES pass the proxy.
+    assert int(directives["client_max_body_size"].rstrip("m")) * 1024 * 1024 > (
+        settings.IMPORT_MAX_BYTES
+    )
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
+
+
+def _gunicorn_conf() -> dict:
+    namespace: dict = {}
+    path = ROOT / "deploy" / "gunicorn.conf.py"
+    exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - our own file
+    return namespace
+
+
+def test_gunicorn_uses_threads_and_timeouts():
+    conf = _gunicorn_conf()
+    assert conf["worker_class"] == "gthread"
+    assert conf["threads"] >= 4
+    assert 0 < conf["timeout"] <= 60
+    assert 0 < conf["graceful_timeout"] <= 60
+    assert 0 < conf["keepalive"] <= 10
+    assert conf["max_requests"] > 0
+    # Two servers on one machine must not share gunicorn's control socket in $HOME.
+    assert conf["control_socket_disable"] is True
+
+
+def test_compose_sets_persistent_database_connections():
+    env = _compose()["services"]["web"]["environment"]
+    assert int(env["DB_CONN_MAX_AGE"]) > 0
+    assert env["BEHIND_TLS_PROXY"] == "1"
+    services = _compose()["services"]
+    assert "--loglevel=WARNING" in services["beat"]["command"]
+    assert "--max-memory-per-child" in services["worker"]["command"]

@@ -125,6 +125,9 @@ class ImportItem(models.Model):
     similarity = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed every few seconds by the task working on the item: a running item whose
+    # heartbeat (or claim) is older than IMPORT_CLAIM_STALE_SECONDS has no live worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -15,6 +15,7 @@ The broker only carries "job N has work"; losing that message loses nothing.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
@@ -56,6 +57,78 @@ class ImportInput:
     name: str
     payload: bytes | None = None
     metadata: dict[str, Any] | None = None
+
+
+def claim_heartbeat_seconds() -> float:
+    """How often a working task refreshes the heartbeat of the items it holds."""
+    return min(5.0, settings.IMPORT_CLAIM_STALE_SECONDS / 3)
+
+
+def stale_claims(*, now: Any = None, stale_after: float | None = None) -> Any:
+    """Running items whose worker stopped refreshing their heartbeat (killed, or cut off)."""
+    seconds = settings.IMPORT_CLAIM_STALE_SECONDS if stale_after is None else stale_after
+    cutoff = (now or timezone.now()) - timedelta(seconds=seconds)
+    return ImportItem.objects.filter(
+        Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True, claimed_at__lte=cutoff),
+        status=ItemStatus.RUNNING,
+    )
+
+
+class _ClaimKeeper:
+    """Keeps this task's claims alive from a thread while the main thread works on an item.
+
+    The main thread may spend long on one item (a slow URL, a big zip); the heartbeat tells
+    `requeue_stale_jobs` that a live worker still holds it, so a short stale timeout can
+    requeue the items of a dead worker quickly without taking slow items from live ones.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self._held: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        # Inside a transaction (tests wrap each test in one) our rows are invisible to a
+        # second connection, and on SQLite it would wait for the write lock: no keeper.
+        if not connection.in_atomic_block:
+            self._thread = threading.Thread(target=self._run, daemon=True, name="claim-keeper")
+            self._thread.start()
+
+    def hold(self, items: list[ImportItem]) -> None:
+        with self._lock:
+            self._held = {item.pk: item.claimed_at for item in items}
+
+    def release(self, item: ImportItem) -> None:
+        with self._lock:
+            self._held.pop(item.pk, None)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(claim_heartbeat_seconds()):
+                try:
+                    self._beat()
+                except Exception:  # database away for a moment: beat again next time
+                    log.warning("claim heartbeat of import job %s failed", self.job_id)
+                    connection.close()
+        finally:
+            connection.close()  # this thread's own connection
+
+    def _beat(self) -> None:
+        with self._lock:
+            held = dict(self._held)
+        if not held:
+            return
+        now = timezone.now()
+        mine = Q()
+        for pk, claimed_at in held.items():
+            mine |= Q(pk=pk, claimed_at=claimed_at)
+        ImportItem.objects.filter(mine, status=ItemStatus.RUNNING).update(heartbeat_at=now)
+        ImportJob.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(heartbeat_at=now)
 
 
 class _LostClaim(Exception):
@@ -109,6 +182,15 @@ def run_import_job(*, job_id: int) -> None:
         return  # finished already, or deleted
     ImportJob.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
     context = _RunContext.load(job_id)
+    keeper = _ClaimKeeper(job_id)
+    try:
+        _run_items(job_id, context, keeper)
+    finally:
+        keeper.stop()
+    _finish_job(job_id)
+
+
+def _run_items(job_id: int, context: _RunContext, keeper: _ClaimKeeper) -> None:
     last_beat = time.monotonic()
     batch_size = 1
     while True:
@@ -117,8 +199,10 @@ def run_import_job(*, job_id: int) -> None:
             if ImportItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING).exists():
                 continue  # another worker won the ones we tried; try the next ones
             break
+        keeper.hold(batch)
         for item in batch:
             _process_item(item, context)
+            keeper.release(item)
             # Heartbeat and counts at most every HEARTBEAT_SECONDS: a write per item would
             # cost more than importing a small item on a busy database.
             if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
@@ -128,7 +212,6 @@ def run_import_job(*, job_id: int) -> None:
         # JSONL lines are small and quick: claim them ten at a time. Anything that may be slow
         # (a URL, a zip) is claimed alone, so a claim never waits long behind other items.
         batch_size = CLAIM_BATCH if batch[-1].metadata.get("kind") == "jsonl" else 1
-    _finish_job(job_id)
 
 
 @dataclass(frozen=True)
@@ -155,7 +238,7 @@ def _claim_items(job_id: int, *, limit: int = 1) -> list[ImportItem]:
     # Conditional UPDATE: an item another worker took meanwhile is not ours. The stamp is our
     # claim token: the outcome is written only while the item still carries it.
     ImportItem.objects.filter(pk__in=ids, status=ItemStatus.PENDING).update(
-        status=ItemStatus.RUNNING, claimed_at=stamp
+        status=ItemStatus.RUNNING, claimed_at=stamp, heartbeat_at=stamp
     )
     won = ImportItem.objects.filter(pk__in=ids, status=ItemStatus.RUNNING, claimed_at=stamp)
     items = list(won.order_by("position").defer("payload"))
@@ -353,19 +436,25 @@ def _finish_job(job_id: int) -> None:
     )
 
 
-def requeue_stale_jobs(*, stale_after: float | None = None) -> list[int]:
+def requeue_stale_jobs(
+    *, stale_after: float | None = None, claim_stale_after: float | None = None
+) -> list[int]:
     """Send again every job whose worker went silent (killed, or its message was lost).
 
     A job is stale when it is running with no heartbeat, or still queued, for `stale_after`
-    seconds (default settings.IMPORT_STALE_AFTER_SECONDS). Items a dead worker had claimed go
-    back to pending. Running this while the worker is alive is harmless: a second delivery
-    claims nothing that is taken, and an item taken over keeps only one outcome.
+    seconds (default settings.IMPORT_STALE_AFTER_SECONDS). An item is stale when its claim's
+    heartbeat is older than `claim_stale_after` (default settings.IMPORT_CLAIM_STALE_SECONDS):
+    no live worker holds it, even if other workers still run the job. Stale items go back to
+    pending and their job is sent again. Running this while the worker is alive is harmless:
+    a second delivery claims nothing that is taken, and an item taken over keeps only one
+    outcome.
     """
     from annotations import tasks
 
     seconds = settings.IMPORT_STALE_AFTER_SECONDS if stale_after is None else stale_after
-    cutoff = timezone.now() - timedelta(seconds=seconds)
-    stale = list(
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=seconds)
+    stale = set(
         ImportJob.objects.filter(
             Q(status=JobStatus.RUNNING, heartbeat_at__lte=cutoff)
             | Q(status=JobStatus.RUNNING, heartbeat_at__isnull=True)
@@ -375,9 +464,16 @@ def requeue_stale_jobs(*, stale_after: float | None = None) -> list[int]:
     for job_id in stale:
         ImportItem.objects.filter(
             job_id=job_id, status=ItemStatus.RUNNING, claimed_at__lte=cutoff
-        ).update(status=ItemStatus.PENDING, claimed_at=None)
+        ).update(status=ItemStatus.PENDING, claimed_at=None, heartbeat_at=None)
+    abandoned = stale_claims(now=now, stale_after=claim_stale_after)
+    jobs = set(abandoned.values_list("job_id", flat=True).distinct())
+    # The UPDATE re-checks staleness, so a claim refreshed meanwhile stays with its worker
+    # (its job then gets one harmless extra message).
+    if jobs and abandoned.update(status=ItemStatus.PENDING, claimed_at=None, heartbeat_at=None):
+        stale |= jobs
+    for job_id in sorted(stale):
         ImportJob.objects.filter(pk=job_id).update(
             heartbeat_at=timezone.now(), attempts=F("attempts") + 1
         )
         tasks.run_import_job.delay(job_id)
-    return stale
+    return sorted(stale)

@@ -15,6 +15,7 @@ class ItemProgress(TypedDict):
     id: int
     name: str
     status: str
+    status_display: str
     article_id: int | None
     duplicate_of_id: int | None
     similarity: float | None
@@ -39,6 +40,7 @@ class JobProgress(TypedDict):
     finished: bool
     no_worker_warning: bool
     no_worker_message: str
+    waiting_retry: int
     error: str
     created_at: str
     finished_at: str | None
@@ -52,6 +54,9 @@ NO_WORKER_MESSAGE = (
     "Start one with `./dev serve` (it starts web, worker and beat) or "
     "`celery -A factcheck worker --beat -l INFO`. The job waits and runs once a worker is up."
 )
+
+
+WAITING_RETRY = "waiting to be retried"
 
 
 def no_worker_warning(job: ImportJob, *, now: datetime | None = None) -> bool:
@@ -74,8 +79,17 @@ def job_progress(
     `limit=0` leaves the items out (no query: for lists of jobs); `refresh=False` trusts the
     counts already on `job` (a list just read from the database).
     """
+    from .jobs import stale_claims
+
     if refresh:
         job.refresh_from_db()
+    # Items whose worker died mid-way: still "running" in the database until the next
+    # requeue_stale_jobs run, but nobody is working on them.
+    waiting = (
+        set(stale_claims().filter(job_id=job.pk).values_list("pk", flat=True))
+        if job.status == JobStatus.RUNNING
+        else set()
+    )
     leaves = job.items.exclude(status=ItemStatus.EXPANDED).order_by("position")
     limit = max(0, min(limit, 500))
     offset = max(0, offset)
@@ -85,6 +99,9 @@ def job_progress(
                 "id": row["pk"],
                 "name": row["name"],
                 "status": row["status"],
+                "status_display": (
+                    WAITING_RETRY if row["pk"] in waiting else ItemStatus(row["status"]).label
+                ),
                 "article_id": row["article_id"],
                 "duplicate_of_id": row["duplicate_of_id"],
                 "similarity": row["similarity"],
@@ -113,7 +130,12 @@ def job_progress(
         "kind": job.kind,
         "label": job.label,
         "status": job.status,
-        "status_display": job.get_status_display(),
+        "status_display": (
+            f"{job.get_status_display()}: {len(waiting)} item(s) waiting to be retried "
+            "(their worker stopped)"
+            if waiting
+            else job.get_status_display()
+        ),
         "total": job.total,
         "seen": job.seen,
         "imported": job.imported,
@@ -124,6 +146,7 @@ def job_progress(
         "finished": job.is_finished,
         "no_worker_warning": warn,
         "no_worker_message": NO_WORKER_MESSAGE if warn else "",
+        "waiting_retry": len(waiting),
         "error": job.error,
         "created_at": job.created_at.isoformat(),
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,

@@ -74,7 +74,7 @@ function renderItems(root, items) {
       span.textContent = `failed: ${item.error}`;
       result.append(span);
     } else {
-      result.textContent = item.status;
+      result.textContent = (item.status_display || item.status).toLowerCase();
     }
     const n = document.createElement("td");
     n.textContent = String(item_offset(root) + i + 1);
