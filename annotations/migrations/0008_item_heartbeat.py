@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0005_import_pipeline'),
+        ('annotations', '0007_importjob_revised'),
     ]
 
     operations = [
