@@ -150,6 +150,34 @@ def phases(articles: list[dict[str, str]]) -> dict[str, float]:
     return {"parse + clean": parse * scale, "MinHash signatures": sign * scale}
 
 
+def one_by_one_vs_batches(articles: list[dict[str, str]], user) -> tuple[float, float, list]:
+    """The same texts in this process: one item per transaction (the path .txt files and URLs
+    still take) vs. the batch path. Returns (one-by-one s, batches s, jobs)."""
+    from annotations.services.importing import jobs as jobmod
+
+    half = len(articles) // 2
+    runs = []
+    for label, chunk in (("one by one", articles[:half]), ("batches", articles[half:])):
+        job = imports.start_upload_import(user=user, files=files_of(chunk, f"cmp-{label[:3]}"))
+        ImportJob.objects.filter(pk=job.pk).update(status="running")
+        context = jobmod._RunContext.load(job.pk)
+        container = jobmod._claim_items(job.pk)[0]
+        jobmod._process_item(container, context)  # expand the file: not timed
+        started = time.perf_counter()
+        if label == "one by one":
+            while items := jobmod._claim_items(job.pk, limit=10):
+                for item in items:
+                    jobmod._process_item(item, context)
+            jobmod._finish_job(job.pk)
+        else:
+            imports.run_import_job(job_id=job.pk)
+        runs.append(time.perf_counter() - started)
+        job.refresh_from_db()
+        assert job.imported == len(chunk), (label, job.imported, job.failed)
+        runs.append(job)
+    return runs[0], runs[2], [runs[1], runs[3]]
+
+
 def cleanup(run: str, jobs: list[ImportJob]) -> None:
     """Delete what the run created (audit events are append-only: they stay)."""
     ids = list(Article.objects.filter(import_job__in=jobs).values_list("pk", flat=True))
@@ -168,6 +196,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000, help="texts to import")
     parser.add_argument("--span-texts", type=int, default=2_000)
     parser.add_argument("--spans-per-text", type=int, default=10)
+    parser.add_argument(
+        "--compare", type=int, default=1000,
+        help="texts for the in-process one-by-one vs. batches comparison (half each; 0: skip)",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep what was imported")
     opts = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -182,6 +214,11 @@ def main() -> None:
     size = sum(len(a["text"].encode()) for a in articles) / len(articles)
     print(f"generated {len(articles)} texts, {size:.0f} bytes each on average")
     cpu = phases(articles)
+    compare = None
+    if opts.compare:
+        extra = generate(opts.compare, run + "-cmp")
+        one, batched, cmp_jobs = one_by_one_vs_batches(extra, admin)
+        compare = (len(extra) // 2, one, batched)
     pre = with_spans(
         generate(opts.span_texts, run + "-spans"), opts.spans_per_text, reviewer.username
     )
@@ -220,6 +257,14 @@ def main() -> None:
         print(f"{'  of which, in-process: ' + name:58} {seconds:9.2f} {seconds * 10:11.2f}")
     label = f"pre-annotated: {len(pre)} texts + {spans} spans (goal <= 2 s)"
     print(f"{label:58} {span_elapsed:9.2f}")
+    if compare:
+        n, one, batched = compare
+        print(f"{f'in-process, {n} texts: one item per transaction':58} {one:9.2f} "
+              f"{one * 10_000 / n:11.2f} {n / one:9.0f}")  # fmt: skip
+        print(f"{f'in-process, {n} other texts: batch path':58} {batched:9.2f} "
+              f"{batched * 10_000 / n:11.2f} {n / batched:9.0f}")  # fmt: skip
+        print(f"{'speed-up of the batch path (same run)':58} {one / batched:9.2f}")
+        jobs += cmp_jobs
 
     from factcheck.celery import app as celery_app
 
