@@ -82,3 +82,36 @@ def test_page_warns_without_worker_then_shows_results_live(
             full_page=True,
         )
         browser.close()
+
+
+def test_an_imported_item_shows_the_spans_it_left_out(live_server, admin_user, monkeypatch):
+    import json
+
+    from playwright.sync_api import expect, sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    text = "\n\n".join(paragraphs_for(710))
+    record = {"text": text, "label": [[0, 6, "CLAIM"], [0, 6, "<b>PERSON</b>"]]}
+    job = imports.start_upload_import(
+        user=admin_user, files=[("pre.jsonl", json.dumps(record).encode())]
+    )
+    imports.run_import_job(job_id=job.pk)
+    client = Client()
+    client.force_login(admin_user)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        context = browser.new_context()
+        context.add_cookies(
+            [{"name": django_settings.SESSION_COOKIE_NAME, "value": session,
+              "url": live_server.url}]
+        )  # fmt: skip
+        page = context.new_page()
+        page.goto(f"{live_server.url}/imports/{job.pk}/")
+        row = page.locator('tr[data-status="imported"]')
+        expect(row.locator(".muted")).to_contain_text("span 2: unknown label '<b>PERSON</b>'")
+        expect(row.locator("b")).to_have_count(0)  # shown as text, never as markup
+        page.screenshot(
+            path=str(django_settings.BASE_DIR / "test-artifacts" / "import-spans-note.png")
+        )
+        browser.close()

@@ -57,3 +57,21 @@ def test_unrelated_texts_are_not_duplicates():
 
 def test_threshold():
     assert NEAR_DUPLICATE_THRESHOLD == 0.8
+
+
+def test_signatures_equal_datasketch_minhash_exactly():
+    from datasketch import MinHash
+
+    from annotations.text.dedup import shingles, signatures
+
+    texts = [LONG_TEXT_FOR_SIGNATURES, "", "two words", "Ünïcödé text with ß and emoji 🙂 " * 9]
+    expected = []
+    for text in texts:
+        mh = MinHash(num_perm=128, seed=1)
+        mh.update_batch([sh.encode("utf-8") for sh in shingles(text)])
+        expected.append([int(v) for v in mh.hashvalues])
+    assert signatures(texts) == expected
+    assert all(isinstance(v, int) for v in signatures(texts)[0])
+
+
+LONG_TEXT_FOR_SIGNATURES = " ".join(f"word{i % 97} other{i % 13}" for i in range(800))

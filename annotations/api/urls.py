@@ -8,6 +8,7 @@ from annotations.api import (
     adjudication,
     agreement,
     assignments,
+    bulk_spans,
     exports,
     history,
     imports,
@@ -85,5 +86,6 @@ urlpatterns = [
     *adjudication_urls,
     path("annotations/<dbid:pk>/anchor/", revisions.annotation_anchor, name="annotation-anchor"),
     path("articles/<dbid:pk>/revisions/", revisions.article_revisions, name="article-revisions"),
+    path("articles/<dbid:pk>/spans/", bulk_spans.article_spans, name="article-spans"),
     *router.urls,
 ]

@@ -9,8 +9,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from .normalize import normalize_text
 
@@ -21,6 +24,7 @@ __all__ = [
     "content_hash",
     "shingles",
     "signature",
+    "signatures",
     "similarity",
 ]
 
@@ -49,13 +53,47 @@ def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
 
 def signature(text: str) -> list[int]:
     """Return the MinHash signature (``NUM_PERM`` ints, JSON-serialisable) of ``text``."""
-    from datasketch import MinHash  # lazy: importing datasketch takes ~0.5 s
+    return signatures([text])[0]
 
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    # update_batch hashes all shingles in one numpy pass: the same values as update() per
-    # shingle, several times faster (this is the import's hottest line).
-    mh.update_batch([sh.encode("utf-8") for sh in shingles(text)])
-    return [int(v) for v in mh.hashvalues]
+
+@functools.cache
+def _minhash_parameters() -> tuple[Any, Any, Any, Any]:
+    """datasketch's permutations for our seed, its empty signature and its pre-mix, once.
+
+    Building a MinHash draws its 128 permutations from a seeded generator every time; the
+    parameters never change for our seed, so they are drawn once per process.
+    """
+    from datasketch import MinHash  # lazy: importing datasketch takes ~0.5 s
+    from datasketch.minhash import _SCHEME_WIDTHS, _fmix
+
+    template = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    a, b = template.permutations
+    width = _SCHEME_WIDTHS[template.scheme]
+    return a, b, template.hashvalues.copy(), lambda hv: _fmix(hv, width)
+
+
+def signatures(texts: Iterable[str]) -> list[list[int]]:
+    """The MinHash signature of each text: exactly datasketch's ``MinHash(num_perm=128,
+    seed=1).update_batch(shingles)`` values, computed without a MinHash object per text.
+
+    Each shingle is hashed with datasketch's hash (the first 4 bytes of its SHA-1, little
+    endian) read in one ``numpy.frombuffer`` instead of one ``struct.unpack`` per shingle;
+    then the same pre-mix and affine permutations, and the minimum per permutation.
+    """
+    import numpy as np
+
+    a, b, empty, premix = _minhash_parameters()
+    sha1 = hashlib.sha1
+    out: list[list[int]] = []
+    for text in texts:
+        grams = shingles(text)
+        if not grams:
+            out.append([int(v) for v in empty])
+            continue
+        digests = b"".join([sha1(g.encode("utf-8")).digest()[:4] for g in grams])
+        hv = np.frombuffer(digests, dtype="<u4").astype(empty.dtype).reshape(-1, 1)
+        out.append(np.minimum(empty, (premix(hv) * a + b).min(axis=0)).tolist())
+    return out
 
 
 def similarity(sig_a: list[int], sig_b: list[int]) -> float:

@@ -37,6 +37,7 @@ from annotations.models import (
     VerdictScale,
 )
 
+from . import batch as batches
 from . import sources
 from .fetch import FetchError
 from .sources import ArticleDraft, ChildInput, ItemError
@@ -200,7 +201,16 @@ def _run_items(job_id: int, context: _RunContext, keeper: _ClaimKeeper) -> None:
                 continue  # another worker won the ones we tried; try the next ones
             break
         keeper.hold(batch)
+        lines = [i for i in batch if i.metadata.get("kind") == "jsonl"]
+        if lines:  # JSONL lines / JSON elements: one transaction per batch (batch.py)
+            batches.process_batch(
+                lines, job_id=job_id, source=context.source, scale_id=context.verdict_scale_id
+            )
+            for item in lines:
+                keeper.release(item)
         for item in batch:
+            if item.metadata.get("kind") == "jsonl":
+                continue
             _process_item(item, context)
             keeper.release(item)
             # Heartbeat and counts at most every HEARTBEAT_SECONDS: a write per item would
@@ -209,9 +219,17 @@ def _run_items(job_id: int, context: _RunContext, keeper: _ClaimKeeper) -> None:
                 ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
                 refresh_counts(job_id=job_id)
                 last_beat = time.monotonic()
-        # JSONL lines are small and quick: claim them ten at a time. Anything that may be slow
-        # (a URL, a zip) is claimed alone, so a claim never waits long behind other items.
-        batch_size = CLAIM_BATCH if batch[-1].metadata.get("kind") == "jsonl" else 1
+        if lines and time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+            ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+            refresh_counts(job_id=job_id)
+            last_beat = time.monotonic()
+        # JSONL lines are small and quick: claim them in growing batches (10, 40, 160, 250).
+        # Anything that may be slow (a URL, a zip) is claimed alone, so a claim never waits
+        # long behind other items.
+        if batch[-1].metadata.get("kind") == "jsonl":
+            batch_size = batches.next_batch_size(batch_size)
+        else:
+            batch_size = 1
 
 
 @dataclass(frozen=True)
@@ -297,6 +315,8 @@ def _prepare(item: ImportItem) -> ArticleDraft | list[ChildInput] | tuple[Feed, 
         return sources.expand_zip(name, payload)
     if file_kind == "jsonl":
         return sources.expand_jsonl(name, payload)
+    if file_kind == "json":
+        return sources.expand_json(name, payload)
     return sources.draft_from_file(name, payload)
 
 

@@ -25,7 +25,7 @@ from .fetch import FEED_TYPES, fetch
 
 TEXT_EXTENSIONS = (".txt",)
 HTML_EXTENSIONS = (".html", ".htm")
-SUPPORTED_EXTENSIONS = (*TEXT_EXTENSIONS, *HTML_EXTENSIONS, ".jsonl", ".zip")
+SUPPORTED_EXTENSIONS = (*TEXT_EXTENSIONS, *HTML_EXTENSIONS, ".jsonl", ".json", ".zip")
 
 
 class ItemError(Exception):
@@ -84,7 +84,7 @@ def file_kind(name: str) -> str:
         return "text"
     if ext in HTML_EXTENSIONS:
         return "html"
-    if ext in (".jsonl", ".zip"):
+    if ext in (".jsonl", ".json", ".zip"):
         return ext[1:]
     raise ItemError(
         f"{name}: unsupported file type {ext or '(no extension)'}; "
@@ -168,8 +168,8 @@ def draft_from_file(name: str, data: bytes) -> ArticleDraft:
     return draft
 
 
-def draft_from_jsonl_line(name: str, data: bytes) -> ArticleDraft:
-    """One JSONL line: {"text" or "html", "title", "author", "published", "url", "source", "id"}."""
+def parse_jsonl_line(name: str, data: bytes) -> dict[str, Any]:
+    """One JSONL line (or one element of a JSON array) as a dict; ItemError if it is not one."""
     try:
         record = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -178,6 +178,16 @@ def draft_from_jsonl_line(name: str, data: bytes) -> ArticleDraft:
         raise ItemError(f"{name}: malformed JSON ({exc.msg} at column {exc.colno}).") from None
     if not isinstance(record, dict):
         raise ItemError(f"{name}: each line must be a JSON object, not {type(record).__name__}.")
+    return record
+
+
+def draft_from_jsonl_line(name: str, data: bytes) -> ArticleDraft:
+    """One JSONL line: {"text" or "html", "title", "author", "published", "url", "source", "id"}."""
+    return draft_from_record(name, parse_jsonl_line(name, data))
+
+
+def draft_from_record(name: str, record: dict[str, Any]) -> ArticleDraft:
+    """An article draft from a parsed JSONL record (see draft_from_jsonl_line)."""
     body_text, body_html = record.get("text"), record.get("html")
     if not isinstance(body_text, str) and not isinstance(body_html, str):
         raise ItemError(f'{name}: the object needs a "text" or an "html" string field.')
@@ -218,6 +228,33 @@ def expand_jsonl(name: str, data: bytes) -> list[ChildInput]:
     if not children:
         raise ItemError(f"{name}: the JSONL file has no lines.")
     return children
+
+
+def expand_json(name: str, data: bytes) -> list[ChildInput]:
+    """A .json file: an array of records (ours, doccano or Label Studio tasks), or one record.
+
+    Each element becomes a child item of kind "jsonl" (re-serialised), so it is imported by
+    the same batch path as a JSONL line.
+    """
+    try:
+        parsed = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ItemError(f"{name}: the file is not UTF-8 (JSON must be UTF-8).") from None
+    except json.JSONDecodeError as exc:
+        raise ItemError(
+            f"{name}: malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})."
+        ) from None
+    records = parsed if isinstance(parsed, list) else [parsed]
+    if not records:
+        raise ItemError(f"{name}: the JSON array is empty.")
+    return [
+        ChildInput(
+            name=f"{name}[{number}]",
+            kind="jsonl",
+            payload=json.dumps(record, ensure_ascii=False).encode("utf-8"),
+        )
+        for number, record in enumerate(records)
+    ]
 
 
 def _unsafe_member(member: str) -> bool:

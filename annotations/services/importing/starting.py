@@ -69,7 +69,11 @@ def start_upload_import(
         ImportInput(name=Path(name).name or name, payload=_read_capped(name, data))
         for name, data in files
     ]
-    kind = JobKind.JSONL if all(extension(n) == ".jsonl" for n, _ in files) else JobKind.UPLOAD
+    kind = (
+        JobKind.JSONL
+        if all(extension(n) in (".jsonl", ".json") for n, _ in files)
+        else JobKind.UPLOAD
+    )
     label = files[0][0] if len(files) == 1 else f"{files[0][0]} and {len(files) - 1} more"
     return create_import_job(
         user=user, kind=kind, inputs=inputs, label=label, source=source, options={"via": via}

@@ -76,6 +76,13 @@ function renderItems(root, items) {
     } else {
       result.textContent = (item.status_display || item.status).toLowerCase();
     }
+    if (item.status !== "failed" && item.error) {
+      // What an imported item left out (e.g. spans with an unknown label), as plain text.
+      const note = document.createElement("div");
+      note.className = "muted";
+      note.textContent = item.error;
+      result.append(note);
+    }
     const n = document.createElement("td");
     n.textContent = String(item_offset(root) + i + 1);
     const name = document.createElement("td");
