@@ -47,7 +47,6 @@ log = logging.getLogger(__name__)
 
 UNFINISHED = (ItemStatus.PENDING, ItemStatus.RUNNING)
 HEARTBEAT_SECONDS = 1.0
-CLAIM_BATCH = 10
 PARALLEL_MIN_ITEMS = 100  # a container with fewer children is not worth a second task
 
 
