@@ -26,6 +26,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from annotations.services.links import http_url_problem
+
 USER_AGENT = "factcheck-import/1.0 (+https://github.com/)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -59,7 +61,7 @@ def check_url_syntax(url: str) -> str | None:
         parts = urlsplit(url)
     except ValueError as exc:
         return f"not a valid URL ({exc})"
-    if parts.scheme not in ("http", "https"):
+    if parts.scheme.lower() not in ("http", "https"):
         return "only http:// and https:// URLs can be imported"
     if not parts.hostname:
         return "the URL has no host name"
@@ -67,7 +69,8 @@ def check_url_syntax(url: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
         return "the URL has an invalid port"
-    return None
+    problem = http_url_problem(url)  # length, spaces and control characters
+    return f"the URL {problem}" if problem else None
 
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
