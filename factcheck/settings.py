@@ -280,6 +280,31 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Security hardening: Content-Security-Policy and login/token throttling ---------------
+# One block on purpose (docs/security.md explains every setting).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["annotations.web.csp.CSPMiddleware"]  # django-csp, see the module
+# Strict: no inline script or style anywhere; the API docs pages add what their bundles need
+# for styles and workers in annotations/api/docs.py (scripts stay 'self' there too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [env_str("CSP_REPORT_URI")]} if env_str("CSP_REPORT_URI") else {}),
+    }
+}
+# Swagger UI's "online validator" badge would load an image from a third-party site.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"validatorUrl": None}
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
