@@ -316,7 +316,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Not reset by a success: an attacker signing in to their own account from the guessing
+# address would otherwise wipe that address's count (and the counts of the accounts it tried).
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # no banner on every start; lockouts are logged by lockout_response
 AXES_LOCKOUT_CALLABLE = "annotations.web.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "annotations.services.throttling.client_address"

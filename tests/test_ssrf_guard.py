@@ -155,3 +155,23 @@ def test_pinned_connection_keeps_the_host_header(settings, monkeypatch):
     assert b"secret from loopback" in page.content
     assert seen == [{"path": "/story", "host": f"news.example:{port}"}]
     assert lookups == ["news.example"]  # resolved once, at the check
+
+
+def test_https_pinning_keeps_the_host_name_for_sni_and_the_certificate(monkeypatch):
+    import urllib3.connection
+
+    adapter = fetch._PinnedAdapter("93.184.216.34")
+    pool = adapter.poolmanager.connection_from_url("https://news.example/")
+    conn = pool._new_conn()  # the connection object; nothing is opened yet
+    opened: list[tuple[str, int]] = []
+
+    def fake_create_connection(address, *args, **kwargs):
+        opened.append(address)
+        return socket.socket()  # never connected: no traffic
+
+    monkeypatch.setattr(urllib3.connection.connection, "create_connection", fake_create_connection)
+    conn._new_conn().close()
+    assert opened == [("93.184.216.34", 443)]  # the TCP target is the checked address
+    # urllib3 takes TLS SNI and the certificate's expected name from `host`.
+    assert conn.host == "news.example"
+    assert isinstance(conn, urllib3.connection.HTTPSConnection)

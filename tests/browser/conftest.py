@@ -57,4 +57,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+    # Playwright's wait_for_function evaluates its predicate with eval, which the site's
+    # Content-Security-Policy forbids; test_content_security_policy.py opens its own contexts
+    # with the policy enforced.
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "bypass_csp": True}

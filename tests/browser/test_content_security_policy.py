@@ -3,12 +3,13 @@ violation: the annotate and adjudicate pages, Swagger UI (/api/docs/) and ReDoc 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
 from tests.adjudication_helpers import two_reviews
-from tests.browser.helpers import login, open_article
+from tests.browser.helpers import login
 from tests.factories import make_article, make_user
 
 # Runs before any page script (through the DevTools protocol, so the policy does not apply).
@@ -18,6 +19,22 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
 });
 """
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    """A page with the policy enforced (the other browser tests bypass it, see conftest)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=False)
+    yield context.new_page()
+    context.close()
+
+
+def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
+    # page.wait_for_function would need eval in the page, which the policy forbids.
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)
 
 
 @pytest.fixture
@@ -60,7 +77,8 @@ def test_app_pages_run_without_violations(page, live_server, watched):
     other = make_article()
 
     login(page, live_server, "alice")
-    open_article(page, live_server, other)  # the workspace module ran
+    page.goto(f"{live_server.url}/articles/{other.pk}/")
+    wait_until(page, "window.__workspaceReady > 0")  # the workspace module ran
     assert page.locator("#article-text").inner_text().strip() != ""
     assert_clean(page, watched)
 
