@@ -8,6 +8,7 @@ Every variable is listed in .env.example.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -297,6 +298,67 @@ SPECTACULAR_SETTINGS = {
         "annotations.api.schema.add_guide",
     ],
 }
+
+# --- Security hardening: Content-Security-Policy and login/token throttling ---------------
+# One block on purpose (docs/security.md explains every setting).
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE += [
+    "annotations.web.csp.CSPMiddleware",  # django-csp, see the module
+    "axes.middleware.AxesMiddleware",  # must stay last
+]
+# Strict: no inline script or style anywhere; the API docs pages add what their bundles need
+# for styles and workers in annotations/api/docs.py (scripts stay 'self' there too).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [env_str("CSP_REPORT_URI")]} if env_str("CSP_REPORT_URI") else {}),
+    }
+}
+# Sign-in lockout (site and admin) by django-axes, counted in the database: after
+# LOGIN_FAILURE_LIMIT failures for one account (from anywhere) or from one address (for any
+# accounts), sign-in is refused with 429 for LOGIN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "annotations.web.throttling.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not reset by a success: an attacker signing in to their own account from the guessing
+# address would otherwise wipe that address's count (and the counts of the accounts it tried).
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False  # no banner on every start; lockouts are logged by lockout_response
+AXES_LOCKOUT_CALLABLE = "annotations.web.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "annotations.services.throttling.client_address"
+# Proxies in front of the app that append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# API token guessing: this many failed token authentications from one address within the
+# window, and token requests from that address get 429 until the window ends.
+API_TOKEN_FAILURE_LIMIT = env_int("API_TOKEN_FAILURE_LIMIT", 20, minimum=1)
+API_TOKEN_FAILURE_WINDOW_SECONDS = env_int("API_TOKEN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+# The counters' cache is shared by every web process: Redis when REDIS_URL is set, else files.
+CACHES = globals().get("CACHES") or {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+CACHES["throttle"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+     "KEY_PREFIX": "factcheck-throttle"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+          "LOCATION": str(VAR_DIR / "cache" / "throttle")}
+)  # fmt: skip
+# Swagger UI's "online validator" badge would load an image from a third-party site.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"validatorUrl": None}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

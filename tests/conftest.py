@@ -67,6 +67,23 @@ def _data_migration_rows(request: Any) -> None:
     migration.forwards(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters(settings: Any) -> Any:
+    """Each test starts with no failed token attempts counted (sign-in lockouts live in the
+    database and are rolled back anyway). A per-process cache, so that clearing it can never
+    flush a Redis database the broker uses."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                     "LOCATION": "throttle-tests"},
+    }  # fmt: skip
+    caches["throttle"].clear()
+    yield
+    caches["throttle"].clear()
+
+
 @pytest.fixture
 def alice(db: Any) -> Any:
     """A reviewer."""

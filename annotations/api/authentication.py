@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from annotations import roles
 from annotations.models import ApiToken
 from annotations.models.tokens import TokenScope
+from annotations.services import throttling
 from annotations.services.tokens import authenticate_key
 
 SCHEMES = ("bearer", "token")
@@ -29,18 +30,26 @@ class TokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower().decode("latin-1") not in SCHEMES:
             return None
+        wait = throttling.token_retry_after(request)
+        if wait is not None:
+            raise exceptions.Throttled(
+                wait, "Too many failed token attempts from your address; try again later."
+            )
         if len(header) != 2:
+            throttling.record_token_failure(request)
             raise exceptions.AuthenticationFailed(
                 "Malformed Authorization header: use 'Bearer <key>' with no spaces in the key."
             )
         try:
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
+            throttling.record_token_failure(request)
             raise exceptions.AuthenticationFailed(
                 "The token contains invalid characters."
             ) from None
         token = authenticate_key(key)
         if token is None:
+            throttling.record_token_failure(request)
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         return token.user, token
 

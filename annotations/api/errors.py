@@ -98,7 +98,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         429: "Too many requests",
     }
     code = response.status_code
-    headers = {k: v for k, v in response.items() if k in ("WWW-Authenticate", "Allow")}
+    headers = {
+        k: v for k, v in response.items() if k in ("WWW-Authenticate", "Allow", "Retry-After")
+    }
     return problem(
         code,
         titles.get(code, "Error"),

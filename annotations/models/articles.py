@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from annotations import roles
+from annotations.services.links import validate_http_url
 
 
 class ArticleStatus(models.TextChoices):
@@ -43,7 +45,9 @@ class Article(models.Model):
     byline = models.CharField(max_length=300, blank=True, help_text="Author(s) as printed.")
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     source = models.CharField(max_length=200, blank=True, db_index=True, help_text="Outlet.")
-    url = models.URLField(max_length=2000, blank=True, db_index=True)
+    url = models.URLField(
+        max_length=2000, blank=True, db_index=True, validators=[validate_http_url]
+    )
     source_id = models.CharField(
         max_length=300,
         blank=True,
@@ -114,6 +118,13 @@ class Article(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["updated_at", "id"], name="article_sync_idx")]
+        constraints = [
+            # The backstop against stored XSS: the URL is rendered as the "Original" link.
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="article_url_http_only",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Article {self.pk}"

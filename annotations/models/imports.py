@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from annotations import roles
+from annotations.services.links import validate_http_url
 
 
 class JobKind(models.TextChoices):
@@ -141,7 +142,7 @@ class ImportItem(models.Model):
 
 
 class Feed(models.Model):
-    url = models.URLField(max_length=2000, unique=True)
+    url = models.URLField(max_length=2000, unique=True, validators=[validate_http_url])
     title = models.CharField(max_length=300, blank=True)
     source = models.CharField(max_length=200, blank=True, help_text="Outlet for its articles.")
     interval_minutes = models.PositiveIntegerField(default=60)
@@ -168,7 +169,7 @@ class FeedEntry(models.Model):
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
     guid = models.CharField(max_length=2000)
-    url = models.URLField(max_length=2000, blank=True)
+    url = models.URLField(max_length=2000, blank=True, validators=[validate_http_url])
     title = models.CharField(max_length=500, blank=True)
     seen_at = models.DateTimeField(auto_now_add=True)
     import_item = models.ForeignKey(

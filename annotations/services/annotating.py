@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +29,7 @@ from annotations.models import (
 from annotations.models.review import AnnotationKind
 from annotations.services import agreement
 from annotations.services.audit import record
+from annotations.services.links import http_url_problem, normalise_http_url
 
 CONTEXT_CHARS = 32
 MAX_EVIDENCE_URLS = 20
@@ -143,10 +143,12 @@ def clean_evidence(urls: Any) -> list[str]:
     if len(cleaned) > MAX_EVIDENCE_URLS:
         raise AnnotationError(f"At most {MAX_EVIDENCE_URLS} evidence URLs.", field="evidence_urls")
     for url in cleaned:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
-            raise AnnotationError(f"{url[:100]!r} is not an http(s) URL.", field="evidence_urls")
-    return cleaned
+        problem = http_url_problem(url)
+        if problem:
+            raise AnnotationError(
+                f"{url[:100]!r} is not an http(s) URL: it {problem}.", field="evidence_urls"
+            )
+    return [normalise_http_url(url) for url in cleaned]
 
 
 def clean_text_field(value: Any, field: str, limit: int) -> str:

@@ -58,3 +58,21 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def browser(browser: Any) -> Any:
+    """Contexts bypass the Content-Security-Policy unless a test says otherwise.
+
+    Playwright's wait_for_function evaluates its predicate with eval, which the site's policy
+    forbids. test_content_security_policy.py opens its contexts with bypass_csp=False and
+    checks the pages under the real policy.
+    """
+    original = browser.new_context
+
+    def new_context(**kwargs: Any) -> Any:
+        kwargs.setdefault("bypass_csp", True)
+        return original(**kwargs)
+
+    browser.new_context = new_context
+    return browser

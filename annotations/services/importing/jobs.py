@@ -284,6 +284,8 @@ def _prepare(item: ImportItem) -> ArticleDraft | list[ChildInput] | tuple[Feed, 
     if kind == "error":
         raise ItemError(sources.child_error(name, item.metadata.get("error", "")))
     if kind in ("url", "entry"):
+        if item.metadata.get("link_error"):
+            raise ItemError(f"{name}: {item.metadata['link_error']}.")
         url = item.metadata.get("url") or name
         if not url:
             raise ItemError(f"{name}: the feed entry has no link to fetch.")

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from annotations import text as textpipe
+from annotations.services.links import http_url_problem, is_http_url, normalise_http_url
 
 from .fetch import FEED_TYPES, fetch
 
@@ -153,7 +154,8 @@ def draft_from_html(name: str, raw: str, *, url: str = "") -> ArticleDraft:
         published=_aware(extracted.published),
         removed=_removed(extracted.removed),
         language=extracted.language or "",
-        url=url or extracted.url or "",
+        # A canonical/og:url that is not http(s) is page metadata we do not trust: left out.
+        url=url or (extracted.url if is_http_url(extracted.url) else ""),
     )
 
 
@@ -192,7 +194,15 @@ def draft_from_record(name: str, record: dict[str, Any]) -> ArticleDraft:
     if not isinstance(body_text, str) and not isinstance(body_html, str):
         raise ItemError(f'{name}: the object needs a "text" or an "html" string field.')
     title = str(record.get("title") or "").strip()
-    url = str(record.get("url") or "").strip()
+    url = record.get("url")
+    url = url.strip() if isinstance(url, str) else url
+    if url:
+        problem = http_url_problem(url)
+        if problem:
+            shown = url[:100] if isinstance(url, str) else url
+            raise ItemError(f'{name}: the "url" field {problem}: {shown!r}.')
+        url = normalise_http_url(url)
+    url = url or ""
     if isinstance(body_text, str):
         draft = draft_from_text(name, body_text, title=title)
     else:
@@ -344,6 +354,11 @@ def fetch_feed(url: str) -> tuple[str, list[dict[str, Any]]]:
     entries = []
     for entry in parsed.entries:
         link = str(entry.get("link") or "").strip()
+        link_error = ""
+        if link and http_url_problem(link):
+            # Kept out of the database; the entry's item fails with this reason.
+            link_error = f"the entry's link {http_url_problem(link)}: {link[:100]!r}"
+            link = ""
         guid = str(entry.get("id") or link or entry.get("title") or "").strip()
         if not guid:
             continue
@@ -354,6 +369,7 @@ def fetch_feed(url: str) -> tuple[str, list[dict[str, Any]]]:
                 "url": link[:2000],
                 "title": str(entry.get("title") or "")[:500],
                 "published": str(published),
+                **({"link_error": link_error} if link_error else {}),
             }
         )
     return str(parsed.feed.get("title") or ""), entries

@@ -19,8 +19,9 @@ from django.db.models import Count, Q
 
 from annotations import text as textpipe
 from annotations.models import Article, MinHashBand, VerdictScale
+from annotations.services.links import http_url_problem, normalise_http_url
 
-from .sources import ArticleDraft
+from .sources import ArticleDraft, ItemError
 
 # 32 bands of 4 rows over 128 permutations: a pair at similarity 0.8 shares a band with
 # probability ~1, at 0.5 with ~0.87; candidates are then confirmed on the full signature.
@@ -105,6 +106,11 @@ def store_draft(
     *, draft: ArticleDraft, job_id: int, default_source: str, verdict_scale_id: int | None = None
 ) -> StoreOutcome:
     """Create the article unless its text is stored already. Call inside a transaction."""
+    if draft.url and http_url_problem(draft.url):
+        # Every import path checks its URL with a precise message; this is the backstop.
+        raise ItemError(f"refused: the article URL {http_url_problem(draft.url)}.")
+    if draft.url:
+        draft.url = normalise_http_url(draft.url)
     digest = textpipe.content_hash(draft.text)
     previous = find_previous_version(draft.url, draft.source_id)
     if previous is not None:
