@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "annotations",
+    "claims",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,23 @@ IMPORT_ZIP_MAX_MEMBERS = env_int("IMPORT_ZIP_MAX_MEMBERS", 10000, minimum=1)
 IMPORT_ZIP_MAX_TOTAL_BYTES = env_int("IMPORT_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 1024, minimum=1024)
 IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100, minimum=2)
 NEAR_DUPLICATE_THRESHOLD = env_float("NEAR_DUPLICATE_THRESHOLD", 0.8, minimum=0.0)
+
+# --- Claims across articles (claims/) ------------------------------------------------------
+# Fused match score (0..1) at which a span is shown as a possible match / linked without asking.
+CLAIMS_SUGGEST_THRESHOLD = env_float("CLAIMS_SUGGEST_THRESHOLD", 0.30, minimum=0.0)
+CLAIMS_AUTO_LINK_THRESHOLD = env_float("CLAIMS_AUTO_LINK_THRESHOLD", 0.40, minimum=0.0)
+# Only articles published (or imported) within this many days of each other are matched.
+CLAIMS_MATCH_WINDOW_DAYS = env_int("CLAIMS_MATCH_WINDOW_DAYS", 60, minimum=1)
+# Sentence embeddings (int8 ONNX MiniLM) when installed: "auto" uses them if they load, "off"
+# keeps the lexical path only (what the tests use).
+CLAIMS_EMBEDDINGS = env_choice("CLAIMS_EMBEDDINGS", "auto", ("auto", "off"))
+# Where the desk's retrained check-worthiness model is saved.
+CLAIMS_MODEL_DIR = Path(env_str("CLAIMS_MODEL_DIR") or VAR_DIR / "claims-model")
+CLAIMS_RETRAIN_EVERY_SECONDS = env_int("CLAIMS_RETRAIN_EVERY_SECONDS", 86400, minimum=60)
+CELERY_BEAT_SCHEDULE["claims-retrain-checkworthiness"] = {
+    "task": "claims.tasks.retrain_checkworthiness",
+    "schedule": float(CLAIMS_RETRAIN_EVERY_SECONDS),
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -30,6 +30,7 @@ from annotations.models import (
 from annotations.models.review import AnnotationKind
 from annotations.services import agreement
 from annotations.services.audit import record
+from claims.services import hooks as claims_hooks
 
 CONTEXT_CHARS = 32
 MAX_EVIDENCE_URLS = 20
@@ -294,6 +295,7 @@ def create_annotation(
         article_id=article.pk,
         after=snapshot(annotation),
     )
+    claims_hooks.span_saved(annotation.pk)
     return annotation
 
 
@@ -328,6 +330,7 @@ def update_annotation(
     if not fields:
         return current
     save_versioned(current, fields, actor=user, via=via, action="annotation.update", before=before)
+    claims_hooks.span_saved(current.pk)
     return current
 
 

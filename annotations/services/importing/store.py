@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 
 from annotations import text as textpipe
 from annotations.models import Article, MinHashBand, VerdictScale
+from claims.services import hooks as claims_hooks
 
 from .sources import ArticleDraft
 
@@ -143,6 +144,7 @@ def store_draft(
                 verdict_scale_id=verdict_scale_id or VerdictScale.objects.default().pk,
             )
             replace_bands(article)
+            claims_hooks.article_stored(article.pk)
     except IntegrityError:
         # The same text is stored already (by an earlier import, or just now by another worker).
         existing = Article.objects.filter(content_hash=digest).first()
