@@ -19,7 +19,7 @@ def claim_review(claim: Claim, appearances: list[ClaimAppearance]) -> dict[str, 
     label = claim.verdict
     rating: dict[str, Any] = {"@type": "Rating"}
     if label is not None:
-        bounds = label.scale.rateable_ordinals()
+        bounds = label.scale.rateable_ordinals
         if label.is_rateable and label.ordinal is not None and bounds:
             rating["ratingValue"] = label.ordinal
             rating["worstRating"], rating["bestRating"] = bounds

@@ -47,15 +47,15 @@ def detect_conflicts(*, claim_id: int) -> int:
                     )
                     created += new
         stances = {a.stance, b.stance}
-        if stances == {Stance.ASSERTS, Stance.DENIES}:
-            first, second = (a, b) if a.stance == Stance.ASSERTS else (b, a)
+        if Stance.DENIES in stances and len(stances) == 2:
+            first, second = (b, a) if a.stance == Stance.DENIES else (a, b)
             _, new = FigureConflict.objects.get_or_create(
                 kind=ConflictKind.STANCE,
                 first=first,
                 second=second,
                 first_figure="",
                 second_figure="",
-                defaults={"claim_id": claim_id, "detail": "One source asserts, the other denies."},
+                defaults={"claim_id": claim_id, "detail": f"One source {first.get_stance_display().lower()}, the other denies."},
             )
             created += new
     # Conflicts of appearances that moved to another claim follow them.
