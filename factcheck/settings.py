@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "JobKindEnum": "annotations.models.imports.JobKind.choices",
         "JobStatusEnum": "annotations.models.imports.JobStatus.choices",
         "ReportScopeEnum": "annotations.models.agreement.ReportScope.choices",
+        "ClaimLinkStatusEnum": "claims.models.LinkStatus.choices",
+        "ClaimConflictStatusEnum": "claims.models.ConflictStatus.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

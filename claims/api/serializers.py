@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotations.models import Tag
 from claims.models import (
     Claim,
     ClaimAppearance,
@@ -115,7 +116,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
 
 class AcceptSuggestionSerializer(serializers.Serializer):
-    tag = serializers.ChoiceField(choices=["claim", "denial", "estimate"], required=False)
+    tag = serializers.ChoiceField(choices=Tag.choices, required=False)
     claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
     quote = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     verdict = serializers.CharField(required=False, allow_blank=True, max_length=100)
