@@ -317,6 +317,9 @@ class EarlierCheckMatch(models.Model):
             models.UniqueConstraint(fields=["claim", "fact_check"], name="one_earlier_match"),
         ]
 
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} ~ fact-check {self.fact_check_id} ({self.score:.2f})"
+
 
 class ConflictQuerySet(models.QuerySet["FigureConflict"]):
     def open(self) -> ConflictQuerySet:
@@ -370,3 +373,6 @@ class MatchingLock(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "claims matching lock"

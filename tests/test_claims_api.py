@@ -96,17 +96,19 @@ def test_merge_and_split_groups(seeded, alice):
     assert response.status_code == 200
     chinese.refresh_from_db()
     assert chinese.merged_into_id == counts.pk and counts.appearances.count() == n
-    moving = list(
-        counts.appearances.filter(quote__contains="Chinese").values_list("pk", flat=True)
-    )
+    moving = list(counts.appearances.filter(quote__contains="Chinese").values_list("pk", flat=True))
     response = client.post(
         f"/api/claims/{counts.pk}/split/", {"appearances": moving}, format="json"
     )
     assert response.status_code == 201
     new = Claim.objects.get(pk=response.json()["id"])
     assert set(new.appearances.values_list("pk", flat=True)) == set(moving)
-    assert client.post(f"/api/claims/{counts.pk}/merge/", {"other": counts.pk},
-                       format="json").status_code == 400  # fmt: skip
+    assert (
+        client.post(
+            f"/api/claims/{counts.pk}/merge/", {"other": counts.pk}, format="json"
+        ).status_code
+        == 400
+    )
 
 
 def test_similar_to_this_text(seeded, alice):

@@ -33,15 +33,27 @@ def bobs_work(db, bob):
     start = article.text.index(quote)
     # Bob marks it as a denial: against the asserting sources that is a claim-vs-denial conflict.
     annotation = create_annotation(
-        user=bob, article=article, start=start, end=start + len(quote), quote=quote,
-        tag="denial", claimant=SECRET,
-    )  # fmt: skip
+        user=bob,
+        article=article,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        tag="denial",
+        claimant=SECRET,
+    )
     assert matching.process_annotation(annotation_id=annotation.pk) == "linked"
     other = ClaimAppearance.objects.filter(annotation__isnull=True).exclude(article=article).first()
     MatchCandidate.objects.create(
-        claim=other.claim, article=article, start=start, end=start + len(quote), quote=quote,
-        annotation=annotation, lexical_score=0.5, score=0.5, status="suggested",
-    )  # fmt: skip
+        claim=other.claim,
+        article=article,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        annotation=annotation,
+        lexical_score=0.5,
+        score=0.5,
+        status="suggested",
+    )
     bob_suggestion = Suggestion.objects.filter(article=article).first()
     suggestions.reject_suggestion(user=bob, suggestion=bob_suggestion)
     return article, annotation
@@ -54,8 +66,11 @@ def _everything(client, article_id: int) -> str:
         parts.append(client.get(f"/api/claims/{row['id']}/").content)
     for url in ("appearances/", "conflicts/", "candidates/", f"suggestions/?article={article_id}"):
         parts.append(client.get(f"/api/claims/{url}").content)
-    parts.append(client.post("/api/claims/similar/", {"text": "recruited 12,000 soldiers"},
-                             format="json").content)  # fmt: skip
+    parts.append(
+        client.post(
+            "/api/claims/similar/", {"text": "recruited 12,000 soldiers"}, format="json"
+        ).content
+    )
     return b"".join(parts).decode()
 
 
@@ -93,7 +108,7 @@ def test_another_reviewer_learns_nothing_of_unsubmitted_spans(bobs_work, alice):
 
 
 def test_after_submitting_the_reviewer_sees_the_others_work(bobs_work, alice):
-    article, annotation = bobs_work
+    article, _ = bobs_work
     submit_article(user=alice, article=article)
     seen = _everything(token_client(alice), article.pk)
     assert SECRET in seen

@@ -43,7 +43,9 @@ def _upload(client, name: str, body: bytes):
     )
 
 
-def test_admin_imports_csv_and_only_http_links_are_kept(admin_user, django_capture_on_commit_callbacks):
+def test_admin_imports_csv_and_only_http_links_are_kept(
+    admin_user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(token_client(admin_user), "checks.csv", CSV.encode())
     assert response.status_code == 200, response.content
@@ -61,7 +63,11 @@ def test_jsonld_and_jsonl_claim_reviews(admin_user, django_capture_on_commit_cal
         line = json.dumps({**CLAIM_REVIEW, "url": "https://checks.example/other"})
         assert _upload(client, "many.jsonl", line.encode()).status_code == 200
     check = EarlierFactCheck.objects.get(url="https://checks.example/troops-11000")
-    assert (check.rating, check.publisher, str(check.date)) == ("Mostly true", "Another Desk", "2025-03-01")
+    assert (check.rating, check.publisher, str(check.date)) == (
+        "Mostly true",
+        "Another Desk",
+        "2025-03-01",
+    )
     assert EarlierFactCheck.objects.count() == 2
 
 
@@ -73,7 +79,9 @@ def test_bad_files_are_explained_and_non_admins_refused(admin_user, alice):
     assert response.status_code == 400 and "not JSON" in response.content.decode()
 
 
-def test_new_claims_show_already_checked_with_rating_and_link(admin_user, alice, django_capture_on_commit_callbacks):
+def test_new_claims_show_already_checked_with_rating_and_link(
+    admin_user, alice, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _upload(token_client(admin_user), "checks.csv", CSV.encode())
     import_seeds_and_match()

@@ -19,7 +19,9 @@ def test_import_enqueues_matching_for_each_new_article(django_capture_on_commit_
         user=None,
         kind=JobKind.UPLOAD,
         label="one",
-        inputs=[imports.ImportInput(name="a.txt", payload=("North Korea sent troops. " * 20).encode())],
+        inputs=[
+            imports.ImportInput(name="a.txt", payload=("North Korea sent troops. " * 20).encode())
+        ],
     )
     with mock.patch("claims.tasks.match_article.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):

@@ -61,8 +61,9 @@ def test_adjudicator_publishes_a_group_verdict_from_the_claim_page(seeded, carol
     assert response.status_code == 302
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.verdict.slug == "mostly-true" and claim.published_at is not None
-    bad = session_client(carol).post(f"/claims/{claim.pk}/", {"op": "publish", "verdict": "x"},
-                                      follow=True)  # fmt: skip
+    bad = session_client(carol).post(
+        f"/claims/{claim.pk}/", {"op": "publish", "verdict": "x"}, follow=True
+    )
     assert "verdict must be one of" in bad.content.decode()
 
 

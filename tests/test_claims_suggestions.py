@@ -43,8 +43,11 @@ def test_accepting_creates_a_normal_annotation_of_the_reviewer(seeded, alice):
     annotation = Annotation.objects.get(pk=response.json()["annotation"])
     assert (annotation.reviewer, annotation.kind, annotation.state) == (alice, "review", "draft")
     assert (annotation.start, annotation.end, annotation.quote, annotation.tag) == (
-        suggestion.start, suggestion.end, suggestion.quote, suggestion.tag,
-    )  # fmt: skip
+        suggestion.start,
+        suggestion.end,
+        suggestion.quote,
+        suggestion.tag,
+    )
     assert AuditEvent.objects.filter(action="annotation.create", object_id=annotation.pk).exists()
     decision = SuggestionDecision.objects.get(suggestion=suggestion, reviewer=alice)
     assert decision.decision == Decision.ACCEPTED and decision.annotation == annotation
@@ -83,7 +86,10 @@ def test_an_adjusted_text_not_in_the_article_is_refused(seeded, alice):
 
 def test_reject_is_stored_per_reviewer(seeded, alice, bob):
     suggestion = Suggestion.objects.filter(article=seeded[1]).first()
-    assert token_client(alice).post(f"/api/claims/suggestions/{suggestion.pk}/reject/").status_code == 200
+    assert (
+        token_client(alice).post(f"/api/claims/suggestions/{suggestion.pk}/reject/").status_code
+        == 200
+    )
     mine = results(token_client(alice).get(f"/api/claims/suggestions/?article={seeded[1].pk}"))
     theirs = results(token_client(bob).get(f"/api/claims/suggestions/?article={seeded[1].pk}"))
     assert next(r for r in mine if r["id"] == suggestion.pk)["decision"] == "rejected"

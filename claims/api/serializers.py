@@ -25,9 +25,22 @@ class AppearanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClaimAppearance
         fields = [
-            "id", "claim", "article", "article_title", "article_url", "start", "end", "quote",
-            "annotation", "outlet", "claimant", "date", "stance", "status", "score",
-        ]  # fmt: skip
+            "id",
+            "claim",
+            "article",
+            "article_title",
+            "article_url",
+            "start",
+            "end",
+            "quote",
+            "annotation",
+            "outlet",
+            "claimant",
+            "date",
+            "stance",
+            "status",
+            "score",
+        ]
 
 
 class EarlierCheckSerializer(serializers.ModelSerializer):
@@ -48,9 +61,16 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "canonical_text", "verdict", "rationale", "published_at", "article_count",
-            "merged_into", "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "canonical_text",
+            "verdict",
+            "rationale",
+            "published_at",
+            "article_count",
+            "merged_into",
+            "created_at",
+            "updated_at",
+        ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_verdict(self, claim: Claim) -> str | None:
@@ -85,9 +105,18 @@ class ConflictSerializer(serializers.ModelSerializer):
     class Meta:
         model = FigureConflict
         fields = [
-            "id", "claim", "kind", "first", "second", "first_figure", "second_figure", "detail",
-            "status", "resolution", "created_at",
-        ]  # fmt: skip
+            "id",
+            "claim",
+            "kind",
+            "first",
+            "second",
+            "first_figure",
+            "second_figure",
+            "detail",
+            "status",
+            "resolution",
+            "created_at",
+        ]
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -96,9 +125,20 @@ class CandidateSerializer(serializers.ModelSerializer):
     class Meta:
         model = MatchCandidate
         fields = [
-            "id", "claim", "claim_text", "article", "start", "end", "quote", "annotation",
-            "lexical_score", "semantic_score", "score", "status", "decided_at",
-        ]  # fmt: skip
+            "id",
+            "claim",
+            "claim_text",
+            "article",
+            "start",
+            "end",
+            "quote",
+            "annotation",
+            "lexical_score",
+            "semantic_score",
+            "score",
+            "status",
+            "decided_at",
+        ]
 
 
 class SuggestionSerializer(serializers.ModelSerializer):

@@ -104,23 +104,30 @@ class ClaimReviewView(APIView):
 class PublishVerdict(APIView):
     permission_classes = [*APIView.permission_classes, IsAdjudicator]
 
-    @extend_schema(request=s.PublishSerializer, responses=s.ClaimSerializer,
-                   summary="Publish one verdict for the whole claim group")  # fmt: skip
+    @extend_schema(
+        request=s.PublishSerializer,
+        responses=s.ClaimSerializer,
+        summary="Publish one verdict for the whole claim group",
+    )
     def post(self, request: Request, pk: int) -> Response:
         claim = _claim(request, pk)
         body = s.PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            claim = groups.publish_verdict(by=request.user, claim=claim, via=Via.API,
-                                           **body.validated_data)  # fmt: skip
+            claim = groups.publish_verdict(
+                by=request.user, claim=claim, via=Via.API, **body.validated_data
+            )
         except groups.GroupError as exc:
             raise _fail(exc, "verdict") from None
         return Response(s.ClaimSerializer(claim).data)
 
 
 class MergeClaims(APIView):
-    @extend_schema(request=s.MergeSerializer, responses=s.ClaimSerializer,
-                   summary="Merge another claim group into this one")  # fmt: skip
+    @extend_schema(
+        request=s.MergeSerializer,
+        responses=s.ClaimSerializer,
+        summary="Merge another claim group into this one",
+    )
     def post(self, request: Request, pk: int) -> Response:
         claim = _claim(request, pk)
         body = s.MergeSerializer(data=request.data)
@@ -134,8 +141,11 @@ class MergeClaims(APIView):
 
 
 class SplitClaim(APIView):
-    @extend_schema(request=s.SplitSerializer, responses=s.ClaimSerializer,
-                   summary="Move appearances out into a new claim group")  # fmt: skip
+    @extend_schema(
+        request=s.SplitSerializer,
+        responses=s.ClaimSerializer,
+        summary="Move appearances out into a new claim group",
+    )
     def post(self, request: Request, pk: int) -> Response:
         claim = _claim(request, pk)
         body = s.SplitSerializer(data=request.data)
@@ -149,7 +159,9 @@ class SplitClaim(APIView):
         if visible != set(ids):
             raise ValidationError({"appearances": ["Name appearances of this claim."]})
         try:
-            new = groups.split_claim(user=request.user, claim=claim, appearance_ids=ids, via=Via.API)
+            new = groups.split_claim(
+                user=request.user, claim=claim, appearance_ids=ids, via=Via.API
+            )
         except groups.GroupError as exc:
             raise _fail(exc, "appearances") from None
         return Response(s.ClaimSerializer(new).data, status=status.HTTP_201_CREATED)
@@ -174,8 +186,12 @@ class AppearanceList(generics.ListAPIView):
 class ConflictList(generics.ListAPIView):
     serializer_class = s.ConflictSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=["open", "resolved"]),
-                               OpenApiParameter("claim", int)])  # fmt: skip
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=["open", "resolved"]),
+            OpenApiParameter("claim", int),
+        ]
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -199,8 +215,9 @@ class ResolveConflict(APIView):
         body = s.ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            conflict = conflicts.resolve_conflict(by=request.user, conflict=conflict, via=Via.API,
-                                                  **body.validated_data)  # fmt: skip
+            conflict = conflicts.resolve_conflict(
+                by=request.user, conflict=conflict, via=Via.API, **body.validated_data
+            )
         except conflicts.ConflictError as exc:
             raise _fail(exc, "resolution") from None
         return Response(s.ConflictSerializer(conflict).data)
@@ -271,9 +288,11 @@ def _suggestion(request: Request, pk: int) -> Suggestion:
 class AcceptSuggestion(APIView):
     @extend_schema(
         request=s.AcceptSuggestionSerializer,
-        responses={201: inline_serializer("AcceptedSuggestion", {"annotation": serializers.IntegerField()})},
+        responses={
+            201: inline_serializer("AcceptedSuggestion", {"annotation": serializers.IntegerField()})
+        },
         summary="Accept (optionally adjusted): creates your own annotation",
-    )  # fmt: skip
+    )
     def post(self, request: Request, pk: int) -> Response:
         suggestion = _suggestion(request, pk)
         body = s.AcceptSuggestionSerializer(data=request.data)
@@ -292,18 +311,24 @@ class RejectSuggestion(APIView):
             suggestions.reject_suggestion(user=request.user, suggestion=suggestion)
         except AnnotationError as exc:
             raise _fail(exc) from None
-        data = s.SuggestionSerializer(suggestion, context={"decisions": {suggestion.pk: "rejected"}})
+        data = s.SuggestionSerializer(
+            suggestion, context={"decisions": {suggestion.pk: "rejected"}}
+        )
         return Response(data.data)
 
 
 class SimilarSearch(APIView):
-    @extend_schema(request=s.SimilarSerializer, responses=s.SimilarResultSerializer(many=True),
-                   summary="Claim groups similar to this text")  # fmt: skip
+    @extend_schema(
+        request=s.SimilarSerializer,
+        responses=s.SimilarResultSerializer(many=True),
+        summary="Claim groups similar to this text",
+    )
     def post(self, request: Request) -> Response:
         body = s.SimilarSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        found = matching.search_similar(text=body.validated_data["text"],
-                                        limit=body.validated_data["limit"])  # fmt: skip
+        found = matching.search_similar(
+            text=body.validated_data["text"], limit=body.validated_data["limit"]
+        )
         claims = reading.visible_claims(request.user).in_bulk([m.claim_id for m in found])
         quotes = dict(
             ClaimAppearance.objects.visible_to(request.user)
@@ -329,10 +354,14 @@ class ImportFactChecks(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
-        request={"multipart/form-data": inline_serializer("FactCheckUpload", {"file": serializers.FileField()})},
+        request={
+            "multipart/form-data": inline_serializer(
+                "FactCheckUpload", {"file": serializers.FileField()}
+            )
+        },
         responses=s.FactCheckImportResultSerializer,
         summary="Import earlier fact-checks (ClaimReview JSON-LD, JSONL or CSV); admins only",
-    )  # fmt: skip
+    )
     def post(self, request: Request) -> Response:
         if not roles.is_admin(request.user):
             raise PermissionDenied("Only admins import fact-checks.")

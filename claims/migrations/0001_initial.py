@@ -6,208 +6,520 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('annotations', '0005_import_pipeline'),
+        ("annotations", "0005_import_pipeline"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MatchingLock',
+            name="MatchingLock",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('canonical_text', models.TextField(help_text='The claim in one neutral sentence.')),
-                ('rationale', models.TextField(blank=True)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('embedding', models.BinaryField(blank=True, default=b'')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged', to='claims.claim')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('verdict', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='annotations.verdictlabel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "canonical_text",
+                    models.TextField(help_text="The claim in one neutral sentence."),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("embedding", models.BinaryField(blank=True, default=b"")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="annotations.verdictlabel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-pk'],
+                "ordering": ["-updated_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimAppearance',
+            name="ClaimAppearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('quote', models.TextField()),
-                ('outlet', models.CharField(blank=True, max_length=200)),
-                ('claimant', models.CharField(blank=True, max_length=300)),
-                ('date', models.DateTimeField(blank=True, null=True)),
-                ('stance', models.CharField(choices=[('asserts', 'Asserts'), ('denies', 'Denies'), ('estimates', 'Estimates')], default='asserts', max_length=10)),
-                ('status', models.CharField(choices=[('suggested', 'Suggested'), ('auto_linked', 'Auto-linked'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='auto_linked', max_length=12)),
-                ('score', models.FloatField(blank=True, help_text='Match score when linked.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('annotation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='claim_appearances', to='annotations.annotation')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claim_appearances', to='annotations.article')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='claims.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("quote", models.TextField()),
+                ("outlet", models.CharField(blank=True, max_length=200)),
+                ("claimant", models.CharField(blank=True, max_length=300)),
+                ("date", models.DateTimeField(blank=True, null=True)),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("asserts", "Asserts"),
+                            ("denies", "Denies"),
+                            ("estimates", "Estimates"),
+                        ],
+                        default="asserts",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "Suggested"),
+                            ("auto_linked", "Auto-linked"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="auto_linked",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "score",
+                    models.FloatField(blank=True, help_text="Match score when linked.", null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "annotation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="claim_appearances",
+                        to="annotations.annotation",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claim_appearances",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appearances",
+                        to="claims.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim', 'date', 'article', 'start'],
+                "ordering": ["claim", "date", "article", "start"],
             },
         ),
         migrations.CreateModel(
-            name='EarlierFactCheck',
+            name="EarlierFactCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claim_text', models.TextField()),
-                ('rating', models.CharField(max_length=200)),
-                ('url', models.URLField(max_length=2000)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('claimant', models.CharField(blank=True, max_length=300)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("claim_text", models.TextField()),
+                ("rating", models.CharField(max_length=200)),
+                ("url", models.URLField(max_length=2000)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("claimant", models.CharField(blank=True, max_length=300)),
+                ("date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EarlierCheckMatch',
+            name="EarlierCheckMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='earlier_checks', to='claims.claim')),
-                ('fact_check', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.earlierfactcheck')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField()),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="earlier_checks",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "fact_check",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.earlierfactcheck",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score'],
+                "ordering": ["-score"],
             },
         ),
         migrations.CreateModel(
-            name='FigureConflict',
+            name="FigureConflict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('figures', 'Figures that cannot both be true'), ('stance', 'Claim and denial')], max_length=10)),
-                ('first_figure', models.CharField(blank=True, max_length=200)),
-                ('second_figure', models.CharField(blank=True, max_length=200)),
-                ('detail', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=10)),
-                ('resolution', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='claims.claim')),
-                ('first', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.claimappearance')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('second', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.claimappearance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("figures", "Figures that cannot both be true"),
+                            ("stance", "Claim and denial"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("first_figure", models.CharField(blank=True, max_length=200)),
+                ("second_figure", models.CharField(blank=True, max_length=200)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "first",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.claimappearance",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "second",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="claims.claimappearance",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status', '-created_at', 'pk'],
+                "ordering": ["status", "-created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('quote', models.TextField()),
-                ('tag', models.CharField(max_length=10)),
-                ('claimant', models.CharField(blank=True, max_length=300)),
-                ('score', models.FloatField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claim_suggestions', to='annotations.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("quote", models.TextField()),
+                ("tag", models.CharField(max_length=10)),
+                ("claimant", models.CharField(blank=True, max_length=300)),
+                ("score", models.FloatField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claim_suggestions",
+                        to="annotations.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'start', 'end'],
+                "ordering": ["article", "start", "end"],
             },
         ),
         migrations.CreateModel(
-            name='MatchCandidate',
+            name="MatchCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('quote', models.TextField()),
-                ('lexical_score', models.FloatField()),
-                ('semantic_score', models.FloatField(blank=True, null=True)),
-                ('score', models.FloatField(help_text='Fused score the thresholds apply to.')),
-                ('status', models.CharField(choices=[('suggested', 'Suggested'), ('auto_linked', 'Auto-linked'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], max_length=12)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('annotation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='annotations.annotation')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claim_candidates', to='annotations.article')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='claims.claim')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('suggestion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.suggestion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("quote", models.TextField()),
+                ("lexical_score", models.FloatField()),
+                ("semantic_score", models.FloatField(blank=True, null=True)),
+                ("score", models.FloatField(help_text="Fused score the thresholds apply to.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "Suggested"),
+                            ("auto_linked", "Auto-linked"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "annotation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="annotations.annotation",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claim_candidates",
+                        to="annotations.article",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.suggestion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'pk'],
+                "ordering": ["-score", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='claimappearance',
-            name='suggestion',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='appearances', to='claims.suggestion'),
+            model_name="claimappearance",
+            name="suggestion",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="appearances",
+                to="claims.suggestion",
+            ),
         ),
         migrations.CreateModel(
-            name='SuggestionDecision',
+            name="SuggestionDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('accepted', 'Accepted'), ('adjusted', 'Accepted with changes'), ('rejected', 'Rejected')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('annotation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='annotations.annotation')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestion_decisions', to=settings.AUTH_USER_MODEL)),
-                ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='claims.suggestion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("adjusted", "Accepted with changes"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "annotation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="annotations.annotation",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestion_decisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="claims.suggestion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('published_at__isnull', True), ('verdict__isnull', False), _connector='OR'), name='claim_published_has_verdict'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("published_at__isnull", True), ("verdict__isnull", False), _connector="OR"
+                ),
+                name="claim_published_has_verdict",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='earlierfactcheck',
-            constraint=models.UniqueConstraint(fields=('url', 'claim_text'), name='one_fact_check_per_url'),
+            model_name="earlierfactcheck",
+            constraint=models.UniqueConstraint(
+                fields=("url", "claim_text"), name="one_fact_check_per_url"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='earliercheckmatch',
-            constraint=models.UniqueConstraint(fields=('claim', 'fact_check'), name='one_earlier_match'),
+            model_name="earliercheckmatch",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "fact_check"), name="one_earlier_match"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='figureconflict',
-            constraint=models.UniqueConstraint(fields=('kind', 'first', 'second', 'first_figure', 'second_figure'), name='one_conflict_per_pair'),
+            model_name="figureconflict",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "first", "second", "first_figure", "second_figure"),
+                name="one_conflict_per_pair",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('article', 'start', 'end'), name='one_suggestion_span'),
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(
+                fields=("article", "start", "end"), name="one_suggestion_span"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='suggestion_span'),
+            model_name="suggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="suggestion_span"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchcandidate',
-            constraint=models.UniqueConstraint(fields=('claim', 'article', 'start', 'end'), name='one_candidate_per_span'),
+            model_name="matchcandidate",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "article", "start", "end"), name="one_candidate_per_span"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimappearance',
-            constraint=models.UniqueConstraint(fields=('claim', 'article', 'start', 'end'), name='one_appearance_per_span'),
+            model_name="claimappearance",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "article", "start", "end"), name="one_appearance_per_span"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimappearance',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='appearance_span'),
+            model_name="claimappearance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="appearance_span"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestiondecision',
-            constraint=models.UniqueConstraint(fields=('suggestion', 'reviewer'), name='one_decision_per_reviewer'),
+            model_name="suggestiondecision",
+            constraint=models.UniqueConstraint(
+                fields=("suggestion", "reviewer"), name="one_decision_per_reviewer"
+            ),
         ),
     ]

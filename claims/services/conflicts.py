@@ -55,7 +55,10 @@ def detect_conflicts(*, claim_id: int) -> int:
                 second=second,
                 first_figure="",
                 second_figure="",
-                defaults={"claim_id": claim_id, "detail": f"One source {first.get_stance_display().lower()}, the other denies."},
+                defaults={
+                    "claim_id": claim_id,
+                    "detail": f"One source {first.get_stance_display().lower()}, the other denies.",
+                },
             )
             created += new
     # Conflicts of appearances that moved to another claim follow them.
@@ -70,7 +73,9 @@ class ConflictError(ValueError):
 
 
 @transaction.atomic
-def resolve_conflict(*, by: Any, conflict: FigureConflict, resolution: Any, via: str = Via.UI) -> FigureConflict:
+def resolve_conflict(
+    *, by: Any, conflict: FigureConflict, resolution: Any, via: str = Via.UI
+) -> FigureConflict:
     """An adjudicator closes a conflict, saying how (recorded)."""
     if not roles.is_adjudicator(by):
         raise PermissionError("Only adjudicators resolve conflicts.")
@@ -81,7 +86,16 @@ def resolve_conflict(*, by: Any, conflict: FigureConflict, resolution: Any, via:
     conflict.resolution = resolution.strip()[:2000]
     conflict.resolved_by = by
     conflict.save(update_fields=["status", "resolution", "resolved_by"])
-    record(actor=by, via=via, action="claim.conflict_resolve", obj=conflict, article_id=None,
-           after={"claim": conflict.claim_id, "resolution": conflict.resolution,
-                  "at": timezone.now().isoformat()})  # fmt: skip
+    record(
+        actor=by,
+        via=via,
+        action="claim.conflict_resolve",
+        obj=conflict,
+        article_id=None,
+        after={
+            "claim": conflict.claim_id,
+            "resolution": conflict.resolution,
+            "at": timezone.now().isoformat(),
+        },
+    )
     return conflict

@@ -68,7 +68,9 @@ def parse_rows(payload: bytes, filename: str) -> list[dict[str, Any]]:
         reader = csv.DictReader(io.StringIO(text))
         missing = {"claim", "rating", "url"} - set(reader.fieldnames or [])
         if missing:
-            raise FactCheckImportError(f"CSV needs the columns claim, rating, url (missing: {', '.join(sorted(missing))}).")
+            raise FactCheckImportError(
+                f"CSV needs the columns claim, rating, url (missing: {', '.join(sorted(missing))})."
+            )
         rows = [dict(r) for r in reader]
     elif name.endswith(".jsonl"):
         for n, line in enumerate(text.splitlines(), start=1):
@@ -78,7 +80,11 @@ def parse_rows(payload: bytes, filename: str) -> list[dict[str, Any]]:
                 obj = json.loads(line)
             except ValueError as exc:
                 raise FactCheckImportError(f"Line {n} is not JSON: {exc}.") from None
-            rows.append(_from_claim_review(obj) if isinstance(obj, dict) and obj.get("@type") == "ClaimReview" else obj)
+            rows.append(
+                _from_claim_review(obj)
+                if isinstance(obj, dict) and obj.get("@type") == "ClaimReview"
+                else obj
+            )
     else:
         try:
             data = json.loads(text)

@@ -35,7 +35,9 @@ def _drop_if_empty(claim_id: int, into: int) -> None:
 
 
 @transaction.atomic
-def confirm_candidate(*, user: Any, candidate: MatchCandidate, via: str = Via.UI) -> ClaimAppearance:
+def confirm_candidate(
+    *, user: Any, candidate: MatchCandidate, via: str = Via.UI
+) -> ClaimAppearance:
     """The span states this claim: it joins the group (leaving its own one-span group)."""
     _require_reviewer(user)
     candidate = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
@@ -64,7 +66,9 @@ def confirm_candidate(*, user: Any, candidate: MatchCandidate, via: str = Via.UI
             annotation=candidate.annotation,
             suggestion=source,
             outlet=candidate.article.source,
-            claimant=(candidate.annotation or source).claimant if (candidate.annotation or source) else "",
+            claimant=(candidate.annotation or source).claimant
+            if (candidate.annotation or source)
+            else "",
             date=candidate.article.published_at,
             status=LinkStatus.CONFIRMED,
             score=candidate.score,
@@ -74,8 +78,9 @@ def confirm_candidate(*, user: Any, candidate: MatchCandidate, via: str = Via.UI
     candidate.decided_at = timezone.now()
     candidate.save(update_fields=["status", "decided_by", "decided_at"])
     detect_conflicts(claim_id=target.pk)
-    _audit(user, "claim.confirm_match", target, via, candidate=candidate.pk,
-           appearance=appearance.pk)  # fmt: skip
+    _audit(
+        user, "claim.confirm_match", target, via, candidate=candidate.pk, appearance=appearance.pk
+    )
     return appearance
 
 
@@ -92,9 +97,7 @@ def reject_candidate(*, user: Any, candidate: MatchCandidate, via: str = Via.UI)
 
 
 @transaction.atomic
-def split_claim(
-    *, user: Any, claim: Claim, appearance_ids: list[int], via: str = Via.UI
-) -> Claim:
+def split_claim(*, user: Any, claim: Claim, appearance_ids: list[int], via: str = Via.UI) -> Claim:
     """Move the given appearances out into a new claim group."""
     _require_reviewer(user)
     if not isinstance(appearance_ids, list) or not all(
@@ -132,9 +135,11 @@ def merge_claims(*, user: Any, target: Claim, other: Claim, via: str = Via.UI) -
         target, other = other, target
     for appearance in ClaimAppearance.objects.filter(claim=other):
         clash = ClaimAppearance.objects.filter(
-            claim=target, article_id=appearance.article_id, start=appearance.start,
+            claim=target,
+            article_id=appearance.article_id,
+            start=appearance.start,
             end=appearance.end,
-        ).exists()  # fmt: skip
+        ).exists()
         if clash:
             appearance.delete()
         else:
@@ -158,9 +163,14 @@ def _scale_for(claim: Claim) -> VerdictScale:
 
 @transaction.atomic
 def publish_verdict(
-    *, by: Any, claim: Claim, verdict: Any, rationale: Any = "", canonical_text: Any = None,
+    *,
+    by: Any,
+    claim: Claim,
+    verdict: Any,
+    rationale: Any = "",
+    canonical_text: Any = None,
     via: str = Via.UI,
-) -> Claim:  # fmt: skip
+) -> Claim:
     """An adjudicator publishes one verdict for the whole group (every appearance)."""
     if not roles.is_adjudicator(by):
         raise PermissionError("Only adjudicators publish verdicts.")
@@ -168,9 +178,11 @@ def publish_verdict(
     if claim.merged_into_id:
         raise GroupError("This claim was merged into another; publish that one.")
     scale = _scale_for(claim)
-    label = VerdictLabel.objects.filter(scale=scale, slug=verdict).first() if isinstance(
-        verdict, str
-    ) else None
+    label = (
+        VerdictLabel.objects.filter(scale=scale, slug=verdict).first()
+        if isinstance(verdict, str)
+        else None
+    )
     if label is None:
         slugs = ", ".join(scale.labels.values_list("slug", flat=True))
         raise GroupError(f"verdict must be one of: {slugs}.")
@@ -178,16 +190,35 @@ def publish_verdict(
         raise GroupError("rationale must be text.")
     if canonical_text not in (None, ""):
         if not isinstance(canonical_text, str) or len(canonical_text) > MAX_CANONICAL_CHARS:
-            raise GroupError(f"canonical_text must be text of at most {MAX_CANONICAL_CHARS} characters.")
+            raise GroupError(
+                f"canonical_text must be text of at most {MAX_CANONICAL_CHARS} characters."
+            )
         claim.canonical_text = canonical_text.strip()
-    before = {"verdict": claim.verdict.slug if claim.verdict_id else None,
-              "published_at": claim.published_at.isoformat() if claim.published_at else None}  # fmt: skip
+    before = {
+        "verdict": claim.verdict.slug if claim.verdict_id else None,
+        "published_at": claim.published_at.isoformat() if claim.published_at else None,
+    }
     claim.verdict = label
     claim.rationale = (rationale or "").strip()[:10_000]
     claim.published_at = timezone.now()
     claim.published_by = by
-    claim.save(update_fields=["verdict", "rationale", "published_at", "published_by",
-                              "canonical_text", "updated_at"])  # fmt: skip
-    record(actor=by, via=via, action="claim.publish", obj=claim, article_id=None, before=before,
-           after={"verdict": label.slug, "appearances": claim.appearances.count()})  # fmt: skip
+    claim.save(
+        update_fields=[
+            "verdict",
+            "rationale",
+            "published_at",
+            "published_by",
+            "canonical_text",
+            "updated_at",
+        ]
+    )
+    record(
+        actor=by,
+        via=via,
+        action="claim.publish",
+        obj=claim,
+        article_id=None,
+        before=before,
+        after={"verdict": label.slug, "appearances": claim.appearances.count()},
+    )
     return claim

@@ -48,6 +48,8 @@ ENTITY_WEIGHT = 0.4
 # Below this text similarity, shared names and figures alone never make a match.
 MIN_EVIDENCE = 0.15
 MIN_SUGGESTION_SCORE = 0.0
+# Share of the lexical score in the fused score when sentence vectors are there.
+LEXICAL_WEIGHT = 0.4
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,12 @@ class Match:
 
 _lock = threading.Lock()
 _index = LexicalIndex()
+# Sentence vectors of the same rows, packed (one float32 row per index row), when the model runs.
+_dense: list[np.ndarray] = []
 _max_id = 0
 
 
-def _refresh_index() -> LexicalIndex:
+def _refresh_index() -> tuple[LexicalIndex, np.ndarray | None]:
     """Add the machine appearances stored since the last call (rows never change text)."""
     global _max_id
     with _lock:
@@ -75,10 +79,18 @@ def _refresh_index() -> LexicalIndex:
             .order_by("pk")
             .values_list("pk", "quote")
         )
+        use_model = embeddings.encoder() is not None
         if rows:
-            _index.add([pk for pk, _ in rows], [quote for _, quote in rows])
+            quotes = [quote for _, quote in rows]
+            _index.add([pk for pk, _ in rows], quotes)
+            if use_model:
+                _dense.append(embeddings.encode(quotes))
             _max_id = rows[-1][0]
-        return _index
+        if use_model and _dense and sum(len(d) for d in _dense) == len(_index):
+            if len(_dense) > 1:
+                _dense[:] = [np.vstack(_dense)]
+            return _index, _dense[0]
+        return _index, None
 
 
 def reset_index() -> None:
@@ -86,6 +98,7 @@ def reset_index() -> None:
     global _index, _max_id
     with _lock:
         _index = LexicalIndex()
+        _dense.clear()
         _max_id = 0
 
 
@@ -102,12 +115,17 @@ def find_matches(
     limit: int = TOP_K,
 ) -> list[list[Match]]:
     """Best claim groups for each text, best first, after the time and entity filters."""
-    index = _refresh_index()
+    index, dense = _refresh_index()
     if not texts or not len(index):
         return [[] for _ in texts]
     lexical = index.scores(texts)
-    semantic = embeddings.similarities(texts, [index.keys[i] for i in range(len(index))])
-    fused = lexical if semantic is None else 0.5 * lexical + 0.5 * semantic
+    semantic = None
+    if dense is not None:
+        query = embeddings.encode(texts)
+        semantic = None if query is None else np.clip(query @ dense.T, 0.0, 1.0)
+    fused = (
+        lexical if semantic is None else LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * semantic
+    )
     k = min(limit, fused.shape[1])
     top = np.argpartition(-fused, k - 1, axis=1)[:, :k] if k else np.zeros((len(texts), 0), int)
     wanted = {index.keys[j] for row in top for j in row}
@@ -225,16 +243,20 @@ def process_article(*, article_id: int) -> dict[str, int]:
                     article=article,
                     start=suggestion.start,
                     end=suggestion.end,
-                    defaults={**appearance_fields, "status": LinkStatus.AUTO_LINKED,
-                              "score": best.score},
-                )  # fmt: skip
+                    defaults={
+                        **appearance_fields,
+                        "status": LinkStatus.AUTO_LINKED,
+                        "score": best.score,
+                    },
+                )
                 _store_candidate(best, suggestion=suggestion, status=LinkStatus.AUTO_LINKED)
                 touched.add(best.claim_id)
                 linked += 1
                 continue
             claim = Claim.objects.create(canonical_text=suggestion.quote)
-            ClaimAppearance.objects.create(claim=claim, status=LinkStatus.AUTO_LINKED,
-                                           **appearance_fields)  # fmt: skip
+            ClaimAppearance.objects.create(
+                claim=claim, status=LinkStatus.AUTO_LINKED, **appearance_fields
+            )
             new_claims.append(claim.pk)
             for match in found[:3]:
                 if match.score >= settings.CLAIMS_SUGGEST_THRESHOLD:
@@ -320,9 +342,12 @@ def process_annotation(*, annotation_id: int) -> str:
         if covering:
             claim_id = covering[0].claim.merged_into_id or covering[0].claim_id
             ClaimAppearance.objects.get_or_create(
-                claim_id=claim_id, article=article, start=annotation.start, end=annotation.end,
+                claim_id=claim_id,
+                article=article,
+                start=annotation.start,
+                end=annotation.end,
                 defaults={**fields, "status": LinkStatus.AUTO_LINKED, "score": 1.0},
-            )  # fmt: skip
+            )
             detect_conflicts(claim_id=claim_id)
             return "linked"
         found = find_matches(

@@ -130,7 +130,9 @@ def reject_suggestion(*, user: Any, suggestion: Suggestion) -> SuggestionDecisio
         suggestion=suggestion, reviewer=user, defaults={"decision": Decision.REJECTED}
     )
     if not created and decision.decision != Decision.REJECTED:
-        raise AnnotationError("You accepted this suggestion already; delete the annotation instead.")
+        raise AnnotationError(
+            "You accepted this suggestion already; delete the annotation instead."
+        )
     return decision
 
 

@@ -170,7 +170,10 @@ def brute_force_scores(queries: Sequence[str], stored: Sequence[str]) -> list[li
         tf: dict[str, int] = {}
         for w in words:
             tf[w] = tf.get(w, 0) + 1
-        vec = {w: (1 + math.log(c)) * (math.log((1 + n) / (1 + df.get(w, 0))) + 1) for w, c in tf.items()}
+        vec = {
+            w: (1 + math.log(c)) * (math.log((1 + n) / (1 + df.get(w, 0))) + 1)
+            for w, c in tf.items()
+        }
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {w: v / norm for w, v in vec.items()}
 

@@ -169,9 +169,12 @@ def fact_checks(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     f"{result.created} fact-checks imported, {result.skipped} known already"
-                    + (f"; {len(result.errors)} rows refused: {'; '.join(result.errors[:5])}"
-                       if result.errors else "."),
-                )  # fmt: skip
+                    + (
+                        f"; {len(result.errors)} rows refused: {'; '.join(result.errors[:5])}"
+                        if result.errors
+                        else "."
+                    ),
+                )
             except factchecks.FactCheckImportError as exc:
                 messages.error(request, str(exc))
         return redirect("claim-fact-checks")

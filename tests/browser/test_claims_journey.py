@@ -54,8 +54,10 @@ def test_claims_journey(page, live_server):
     expect(page.locator("#ann-count")).to_have_text("1")
     annotation = Annotation.objects.get()
     assert (annotation.reviewer.username, annotation.kind, annotation.quote) == (
-        "alice", "review", suggestion.quote,
-    )  # fmt: skip
+        "alice",
+        "review",
+        suggestion.quote,
+    )
     expect(page.locator(f'.sugg[data-id="{suggestion.pk}"] .sugg-state')).to_have_text("accepted")
     page.screenshot(path=str(SHOTS / "claims-annotate.png"), full_page=False)
 
