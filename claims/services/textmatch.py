@@ -18,7 +18,9 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 
-N_FEATURES = 2**18
+# 2**20 buckets: few enough hash collisions that scores stay within ~1e-2 of exact TF-IDF.
+N_FEATURES = 2**20
+REWEIGH_GROWTH = 1.1
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 # News wording that means the same thing for matching purposes (the embedding path learns
 # these; the lexical path needs to be told).
@@ -113,7 +115,9 @@ class LexicalIndex:
     _counts: list[sparse.csr_matrix] = field(default_factory=list)
     _df: np.ndarray = field(default_factory=lambda: np.zeros(N_FEATURES, dtype=np.float32))
     _matrix: sparse.csr_matrix | None = None
-    _idf_at: int = -1
+    _columns: sparse.csr_matrix | None = None  # the transpose, kept for the query product
+    _idf: np.ndarray | None = None  # frozen when the rows were last all re-weighted
+    _idf_at: int = 0
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -126,7 +130,6 @@ class LexicalIndex:
         self.keys.extend(keys)
         self._counts.append(counts)
         self._df += np.asarray((counts > 0).sum(axis=0)).ravel()
-        self._matrix = None
 
     def idf(self) -> np.ndarray:
         n = max(len(self.keys), 1)
@@ -141,20 +144,34 @@ class LexicalIndex:
         return sparse.diags(1.0 / norms).dot(weighted).tocsr()
 
     def matrix(self) -> sparse.csr_matrix:
-        # Re-weighting the whole matrix when idf moved is O(nnz); it happens once per batch of
-        # additions, not per query.
-        if self._matrix is None or self._idf_at != len(self.keys):
+        """The weighted rows. Re-weighting every row is O(nnz), so it happens only when the
+        index grew by a tenth since the idf was frozen; rows added meanwhile are weighted with
+        the frozen idf and appended (a worker adds a few rows per imported article)."""
+        rows = len(self.keys)
+        if self._matrix is not None and self._matrix.shape[0] == rows:
+            return self._matrix
+        if self._matrix is None or rows > REWEIGH_GROWTH * self._idf_at:
             counts = sparse.vstack(self._counts).tocsr() if self._counts else count_matrix([])
-            self._matrix = self._weigh(counts, self.idf())
-            self._idf_at = len(self.keys)
+            self._counts = [counts]
+            self._idf = self.idf()
+            self._matrix = self._weigh(counts, self._idf)
+            self._idf_at = rows
+        else:
+            done = self._matrix.shape[0]
+            counts = sparse.vstack(self._counts).tocsr()
+            self._counts = [counts]
+            fresh = self._weigh(counts[done:], self._idf)
+            self._matrix = sparse.vstack([self._matrix, fresh]).tocsr()
+        self._columns = self._matrix.T.tocsr()
         return self._matrix
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Cosine similarity of each text (rows) with each stored row (columns), dense."""
         if not self.keys or not texts:
             return np.zeros((len(texts), len(self.keys)), dtype=np.float32)
-        query = self._weigh(count_matrix(texts), self.idf())
-        return np.asarray((query @ self.matrix().T).todense(), dtype=np.float32)
+        self.matrix()
+        query = self._weigh(count_matrix(texts), self._idf)
+        return (query @ self._columns).toarray().astype(np.float32, copy=False)
 
 
 def brute_force_scores(queries: Sequence[str], stored: Sequence[str]) -> list[list[float]]:
