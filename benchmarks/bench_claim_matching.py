@@ -132,11 +132,11 @@ def bench_size(
     index = LexicalIndex()
     for i in range(0, len(stored), 10_000):  # added in batches, as imports add them
         index.add(range(i, i + len(stored[i : i + 10_000])), stored[i : i + 10_000])
-    index.matrix()
+    index.prepare()
     build = time.perf_counter() - t
     print(f"\n== {len(index):,} stored claims")
     print(f"index build: {build:.2f} s ({len(index) / build:,.0f} rows/s), "
-          f"matrix {index.matrix().nnz:,} non-zeros, peak RSS {peak_mb():.0f} MB")  # fmt: skip
+          f"matrix {index.nnz:,} non-zeros, peak RSS {peak_mb():.0f} MB")  # fmt: skip
     index.scores(articles[0])  # warm-up
     times = []
     for sentences in articles:
@@ -154,7 +154,7 @@ def bench_size(
         t = time.perf_counter()
         top_k(index.scores(sentences), TOP_K)
         index.add(range(10**9 + 20 * k, 10**9 + 20 * k + len(sentences)), sentences)
-        index.matrix()
+        index.prepare()
         times.append(time.perf_counter() - t)
     print(f"match then add (the worker's job): median {statistics.median(times) * 1000:.1f} ms "
           f"per article")  # fmt: skip

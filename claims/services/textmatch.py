@@ -109,15 +109,23 @@ def count_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
 
 @dataclass
 class LexicalIndex:
-    """Rows (one per stored sentence) with their keys; appendable; queried by cosine."""
+    """Rows (one per stored sentence) with their keys; appendable; queried by cosine.
+
+    The weighted rows are kept transposed (term → postings), in two blocks: the main block,
+    weighted when the idf was last frozen, and a small tail of rows added since, weighted with
+    that idf. Adding an article's sentences re-transposes only the tail; everything is
+    re-weighted once the index grew by a tenth (``REWEIGH_GROWTH``).
+    """
 
     keys: list[int] = field(default_factory=list)
     _counts: list[sparse.csr_matrix] = field(default_factory=list)
     _df: np.ndarray = field(default_factory=lambda: np.zeros(N_FEATURES, dtype=np.float32))
-    _matrix: sparse.csr_matrix | None = None
-    _columns: sparse.csr_matrix | None = None  # the transpose, kept for the query product
-    _idf: np.ndarray | None = None  # frozen when the rows were last all re-weighted
-    _idf_at: int = 0
+    _idf: np.ndarray | None = None
+    _idf_at: int = 0  # rows in the main block
+    _main: sparse.csr_matrix | None = None  # main block, transposed (terms x rows)
+    _tail: list[sparse.csr_matrix] = field(default_factory=list)  # weighted rows since
+    _tail_t: sparse.csr_matrix | None = None
+    _weighted_at: int = 0
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -143,40 +151,43 @@ class LexicalIndex:
         norms[norms == 0] = 1.0
         return sparse.diags(1.0 / norms).dot(weighted).tocsr()
 
-    def matrix(self) -> sparse.csr_matrix:
-        """The weighted rows. Re-weighting every row is O(nnz), so it happens only when the
-        index grew by a tenth since the idf was frozen; rows added meanwhile are weighted with
-        the frozen idf and appended (a worker adds a few rows per imported article)."""
+    @property
+    def nnz(self) -> int:
+        self.prepare()
+        return (self._main.nnz if self._main is not None else 0) + sum(t.nnz for t in self._tail)
+
+    def prepare(self) -> None:
+        """Weigh the rows added since the last call (all of them when the idf is refrozen)."""
         rows = len(self.keys)
-        if self._matrix is not None and self._matrix.shape[0] == rows:
-            return self._matrix
-        if self._matrix is None or rows > REWEIGH_GROWTH * self._idf_at:
+        if rows == self._weighted_at and self._main is not None:
+            return
+        if self._main is None or rows > REWEIGH_GROWTH * self._idf_at:
             counts = sparse.vstack(self._counts).tocsr() if self._counts else count_matrix([])
             self._counts = [counts]
             self._idf = self.idf()
-            self._matrix = self._weigh(counts, self._idf)
-            self._idf_at = rows
-        else:
-            done = self._matrix.shape[0]
-            counts = sparse.vstack(self._counts).tocsr()
-            self._counts = [counts]
-            fresh = self._weigh(counts[done:], self._idf)
-            self._matrix = sparse.vstack([self._matrix, fresh]).tocsr()
-        self._columns = self._matrix.T.tocsr()
-        return self._matrix
+            self._main = self._weigh(counts, self._idf).T.tocsr()
+            self._idf_at = self._weighted_at = rows
+            self._tail, self._tail_t = [], None
+            return
+        fresh = sparse.vstack(self._counts).tocsr()[self._weighted_at :]
+        self._tail.append(self._weigh(fresh, self._idf))
+        self._tail_t = sparse.vstack(self._tail).T.tocsr()
+        self._weighted_at = rows
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Cosine similarity of each text (rows) with each stored row (columns), dense."""
         if not self.keys or not texts:
             return np.zeros((len(texts), len(self.keys)), dtype=np.float32)
-        self.matrix()
+        self.prepare()
         query = self._weigh(count_matrix(texts), self._idf)
         # Only the postings of the query's own terms take part: (terms x rows) sparse times a
         # small dense (terms x texts) block, three to four times faster than the full product.
         terms = np.unique(query.indices)
-        postings = self._columns[terms]
-        block = query[:, terms].toarray()
-        return np.asarray(postings.T @ block.T, dtype=np.float32).T
+        block = query[:, terms].toarray().T
+        parts = [self._main[terms].T @ block]
+        if self._tail_t is not None:
+            parts.append(self._tail_t[terms].T @ block)
+        return np.asarray(np.vstack(parts), dtype=np.float32).T
 
 
 def brute_force_scores(queries: Sequence[str], stored: Sequence[str]) -> list[list[float]]:
