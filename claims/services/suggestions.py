@@ -31,6 +31,8 @@ def suggestions_for(*, user: Any, article: Article) -> list[dict[str, Any]]:
     }
     out = []
     for s in Suggestion.objects.filter(article=article).order_by("start"):
+        if article.text[s.start : s.end] != s.quote:
+            continue  # made for an earlier revision of the text
         decision = mine.get(s.pk)
         out.append(
             {
