@@ -136,3 +136,11 @@ def test_bad_ids_are_a_clear_400_or_404(seeded, alice):
     assert client.get("/api/claims/?article=abc").status_code == 400
     assert client.get("/api/claims/99999999/").status_code == 404
     assert client.get("/api/claims/appearances/?claim=1x").status_code == 400
+
+
+def test_claimreview_list_has_one_review_per_published_group(seeded, carol, alice):
+    claim = _counts_claim()
+    token_client(carol).post(f"/api/claims/{claim.pk}/verdict/", {"verdict": "true"}, format="json")
+    rows = results(token_client(alice).get("/api/claims/claimreviews/"))
+    assert [r["url"].rsplit("/", 2)[-2] for r in rows] == [str(claim.pk)]
+    assert len(rows[0]["itemReviewed"]["appearance"]) >= 2

@@ -8,6 +8,7 @@ from claims.api import views
 urlpatterns = [
     path("", views.ClaimList.as_view(), name="api-claims"),
     path("<dbid:pk>/", views.ClaimDetail.as_view(), name="api-claim"),
+    path("claimreviews/", views.ClaimReviewList.as_view(), name="api-claim-reviews"),
     path("<dbid:pk>/claimreview/", views.ClaimReviewView.as_view(), name="api-claim-review"),
     path("<dbid:pk>/verdict/", views.PublishVerdict.as_view(), name="api-claim-verdict"),
     path("<dbid:pk>/merge/", views.MergeClaims.as_view(), name="api-claim-merge"),

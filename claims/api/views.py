@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -99,6 +99,38 @@ class ClaimReviewView(APIView):
         if claim.published_at is None:
             raise ValidationError({"verdict": ["This claim has no published verdict yet."]})
         return Response(claim_review(claim, reading.appearances_of(request.user, claim)))
+
+
+class ClaimReviewList(generics.ListAPIView):
+    """One ClaimReview per published claim group, each with every appearance you may see."""
+
+    serializer_class = s.ClaimSerializer  # for the schema's pagination; rows are built below
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ClaimGroupReviewPage",
+            {"next": serializers.CharField(allow_null=True), "results": serializers.ListField()},
+        ),
+        summary="schema.org ClaimReview of every published claim group",
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            [claim_review(c, list(c.visible_appearances)) for c in page]
+        )
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        visible = (
+            ClaimAppearance.objects.visible_to(self.request.user)
+            .select_related("article")
+            .order_by("date", "article_id", "start")
+        )
+        return (
+            reading.visible_claims(self.request.user)
+            .filter(published_at__isnull=False)
+            .select_related("verdict__scale")
+            .prefetch_related(Prefetch("appearances", visible, to_attr="visible_appearances"))
+        )
 
 
 class PublishVerdict(APIView):
