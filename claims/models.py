@@ -122,7 +122,8 @@ class AppearanceQuerySet(models.QuerySet["ClaimAppearance"]):
         if not roles.is_reviewer(user):
             return self.none()
         if roles.is_adjudicator(user):
-            return self
+            # A span its reviewer deleted no longer states the claim.
+            return self.filter(Q(annotation__isnull=True) | Q(annotation__deleted_at__isnull=True))
         return self.filter(article_id__in=Article.objects.visible_to(user).values("pk")).filter(
             Q(annotation__isnull=True) | Q(annotation_id__in=_visible_annotation_ids(user))
         )
@@ -184,7 +185,7 @@ class CandidateQuerySet(models.QuerySet["MatchCandidate"]):
         if not roles.is_reviewer(user):
             return self.none()
         if roles.is_adjudicator(user):
-            return self
+            return self.filter(Q(annotation__isnull=True) | Q(annotation__deleted_at__isnull=True))
         return self.filter(article_id__in=Article.objects.visible_to(user).values("pk")).filter(
             Q(annotation__isnull=True) | Q(annotation_id__in=_visible_annotation_ids(user))
         )

@@ -112,3 +112,12 @@ def test_after_submitting_the_reviewer_sees_the_others_work(bobs_work, alice):
     submit_article(user=alice, article=article)
     seen = _everything(token_client(alice), article.pk)
     assert SECRET in seen
+
+
+def test_a_deleted_span_leaves_the_group_for_everyone(bobs_work, bob, carol):
+    from annotations.services.annotating import delete_annotation
+
+    article, annotation = bobs_work
+    delete_annotation(user=bob, annotation=annotation)
+    seen = _everything(token_client(carol), article.pk)
+    assert SECRET not in seen
