@@ -102,9 +102,13 @@ def reset_index() -> None:
         _max_id = 0
 
 
+_FAMILY = {"soldier": "troop", "personnel": "troop", "force": "troop", "death": "dead"}
+
+
 def _families(text: str) -> set[str]:
-    family = {"soldier": "troop", "personnel": "troop", "force": "troop", "death": "dead"}
-    return {family.get(q.noun, q.noun) for q in quantities.extract_quantities(text)}
+    """Noun families of the figures in ``text`` (troops and soldiers are one family)."""
+    family = getattr(quantities, "noun_family", None) or (lambda noun: _FAMILY.get(noun, noun))
+    return {family(q.noun) for q in quantities.extract_quantities(text) if q.noun}
 
 
 def find_matches(
