@@ -243,7 +243,15 @@ CLAIMS_MATCH_WINDOW_DAYS = env_int("CLAIMS_MATCH_WINDOW_DAYS", 60, minimum=1)
 # Sentence embeddings (int8 ONNX MiniLM, the [embeddings] extra): "auto" fuses them with the
 # lexical score when installed; "off" (default, and the tests) is lexical only. With "auto",
 # raise the thresholds (docs/claims.md: 0.45 / 0.60 measured on the seeds).
-CLAIMS_EMBEDDINGS = env_choice("CLAIMS_EMBEDDINGS", "off", ("auto", "off"))
+# (1/on/true/yes mean auto, 0/false/no mean off: the check-worthiness model reads the same
+# variable as a switch.)
+_claims_embeddings = (env_str("CLAIMS_EMBEDDINGS") or "off").strip().lower()
+if _claims_embeddings in ("1", "on", "true", "yes", "auto"):
+    CLAIMS_EMBEDDINGS = "auto"
+elif _claims_embeddings in ("0", "off", "false", "no"):
+    CLAIMS_EMBEDDINGS = "off"
+else:
+    raise ConfigError(f"CLAIMS_EMBEDDINGS={_claims_embeddings!r}: use auto (1) or off (0).")
 # Where the desk's retrained check-worthiness model is saved.
 CLAIMS_MODEL_DIR = Path(env_str("CLAIMS_MODEL_DIR") or VAR_DIR / "claims-model")
 CLAIMS_RETRAIN_EVERY_SECONDS = env_int("CLAIMS_RETRAIN_EVERY_SECONDS", 86400, minimum=60)

