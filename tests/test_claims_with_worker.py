@@ -18,8 +18,10 @@ def test_seed_demo_builds_suggestions_groups_and_conflicts_on_the_worker():
     call_command("setup_demo", stdout=io.StringIO())
     with running_worker(CLAIMS_EMBEDDINGS="off"):
         wait_for(
-            lambda: Article.objects.count() == 5
-            and Suggestion.objects.values("article").distinct().count() == 5,
+            lambda: (
+                Article.objects.count() == 5
+                and Suggestion.objects.values("article").distinct().count() == 5
+            ),
             what="suggestions for the five seed articles",
         )
         wait_for(
