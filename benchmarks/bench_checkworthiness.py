@@ -57,7 +57,6 @@ def main() -> None:
 
     from claims.checkworthiness import base_model, embeddings
 
-    os.environ["CLAIMS_EMBEDDINGS"] = "0"
     t = time.perf_counter()
     lexical = base_model("lexical")
     lexical_load = time.perf_counter() - t
@@ -65,7 +64,6 @@ def main() -> None:
     scores = lexical.predict_proba(texts)
     rows.append(("shipped lexical model (model-free path)", prf(labels, list(scores >= 0.5)),
                  len(texts) / (time.perf_counter() - t)))  # fmt: skip
-    os.environ["CLAIMS_EMBEDDINGS"] = "1"
     full_load = None
     if embeddings.available():
         t = time.perf_counter()
@@ -91,13 +89,15 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     os.environ.setdefault("DEBUG", "1")
     django.setup()
+    from django.conf import settings
+
     from annotations.text import clean_text
     from claims.checkworthiness import suggest_spans
     from tests.checkworthiness_gold import GOLD
 
-    for variant, threshold in [(v, t) for v in ("0", "1") for t in ("0.5", "0.8", "0.9")]:
-        os.environ["CLAIMS_EMBEDDINGS"] = variant
-        os.environ["CLAIMS_SUGGEST_THRESHOLD"] = threshold
+    for variant, threshold in [(v, t) for v in ("lexical", "full") for t in (0.5, 0.8, 0.9)]:
+        settings.CLAIMS_CHECKWORTHY_MODEL = variant
+        settings.CLAIMS_CHECKWORTHY_THRESHOLD = threshold
         hits = total = suggested = sentences = 0
         for name, fragments in GOLD.items():
             text = clean_text((ROOT / "seeds" / name).read_text(encoding="utf-8")).text
@@ -110,7 +110,7 @@ def main() -> None:
                 where = text.find(fragment)
                 hits += any(s.start <= where < s.end for s in spans)
                 total += 1
-        label = "lexical" if variant == "0" else "full"
+        label = variant
         print(
             f"seeds ({label}, threshold {threshold}): gold recall {hits}/{total} = "
             f"{hits / total:.2f}; {suggested} suggestions of {sentences} sentences"

@@ -90,10 +90,11 @@ _SPELLED_RE = re.compile(
 _VAGUE = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2000, 9999)}
 
 # Nouns that count people in conflict reporting fall into families, so "troops" and "soldiers"
-# compare, while "troops" and "dead" do not.
+# compare, while "troops" and "dead" do not. "forces" is left out on purpose: "1,500 special
+# forces" is a unit, not the size of the deployment, and must not conflict with troop totals.
 _FAMILIES = {
     "troop": "personnel", "soldier": "personnel", "personnel": "personnel", "fighter": "personnel",
-    "force": "personnel", "servicemen": "personnel", "serviceman": "personnel", "man": "personnel",
+    "servicemen": "personnel", "serviceman": "personnel", "man": "personnel",
     "men": "personnel", "mercenary": "personnel", "recruit": "personnel", "conscript": "personnel",
     "dead": "casualty", "death": "casualty", "killed": "casualty", "casualty": "casualty",
     "fatality": "casualty", "wounded": "casualty", "injured": "casualty", "loss": "casualty",

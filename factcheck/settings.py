@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "annotations",
+    "claims",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,39 @@ IMPORT_ZIP_MAX_TOTAL_BYTES = env_int("IMPORT_ZIP_MAX_TOTAL_BYTES", 200 * 1024 * 
 IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100, minimum=2)
 NEAR_DUPLICATE_THRESHOLD = env_float("NEAR_DUPLICATE_THRESHOLD", 0.8, minimum=0.0)
 
+# --- Claims across articles (claims/) ------------------------------------------------------
+# Fused match score (0..1) at which a span is shown as a possible match / linked without asking.
+CLAIMS_SUGGEST_THRESHOLD = env_float("CLAIMS_SUGGEST_THRESHOLD", 0.30, minimum=0.0)
+CLAIMS_AUTO_LINK_THRESHOLD = env_float("CLAIMS_AUTO_LINK_THRESHOLD", 0.40, minimum=0.0)
+# Only articles published (or imported) within this many days of each other are matched.
+CLAIMS_MATCH_WINDOW_DAYS = env_int("CLAIMS_MATCH_WINDOW_DAYS", 60, minimum=1)
+# Sentence embeddings (int8 ONNX MiniLM) in claim matching: "auto" fuses them with the
+# lexical score; "off" (default, and the tests) is lexical only. With "auto", raise the
+# thresholds (docs/claims.md: 0.45 / 0.60 measured on the seeds).
+_claims_embeddings = (env_str("CLAIMS_EMBEDDINGS") or "off").strip().lower()
+if _claims_embeddings in ("1", "on", "true", "yes", "auto"):
+    CLAIMS_EMBEDDINGS = "auto"
+elif _claims_embeddings in ("0", "off", "false", "no"):
+    CLAIMS_EMBEDDINGS = "off"
+else:
+    raise ConfigError(f"CLAIMS_EMBEDDINGS={_claims_embeddings!r}: use auto (1) or off (0).")
+# Suggested spans: "full" = TF-IDF + MiniLM embeddings (F1 0.873 on ClaimBuster), "lexical" =
+# the model-free TF-IDF model (0.850); full falls back to lexical without the packages.
+CLAIMS_CHECKWORTHY_MODEL = (env_str("CLAIMS_CHECKWORTHY_MODEL") or "full").strip().lower()
+if CLAIMS_CHECKWORTHY_MODEL not in ("full", "lexical"):
+    raise ConfigError(
+        f"CLAIMS_CHECKWORTHY_MODEL={CLAIMS_CHECKWORTHY_MODEL!r}: use full or lexical."
+    )
+# Check-worthiness score (0..1) a sentence needs to be suggested.
+CLAIMS_CHECKWORTHY_THRESHOLD = env_float("CLAIMS_CHECKWORTHY_THRESHOLD", 0.8, minimum=0.0)
+# Where the desk's retrained check-worthiness model is saved.
+CLAIMS_MODEL_DIR = Path(env_str("CLAIMS_MODEL_DIR") or VAR_DIR / "claims-model")
+CLAIMS_RETRAIN_EVERY_SECONDS = env_int("CLAIMS_RETRAIN_EVERY_SECONDS", 86400, minimum=60)
+CELERY_BEAT_SCHEDULE["claims-retrain-checkworthiness"] = {
+    "task": "claims.tasks.retrain_checkworthiness",
+    "schedule": float(CLAIMS_RETRAIN_EVERY_SECONDS),
+}
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
@@ -292,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "JobKindEnum": "annotations.models.imports.JobKind.choices",
         "JobStatusEnum": "annotations.models.imports.JobStatus.choices",
         "ReportScopeEnum": "annotations.models.agreement.ReportScope.choices",
+        "ClaimLinkStatusEnum": "claims.models.LinkStatus.choices",
+        "ClaimConflictStatusEnum": "claims.models.ConflictStatus.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/claims/", include("claims.api.urls")),
     path("api/", include("annotations.api.urls")),
+    path("claims/", include("claims.web.urls")),
     path("", include("annotations.web.urls")),
 ]

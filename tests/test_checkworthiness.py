@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,8 +20,8 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture
-def model_free(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLAIMS_EMBEDDINGS", "0")
+def model_free(settings: Any) -> None:
+    settings.CLAIMS_CHECKWORTHY_MODEL = "lexical"
 
 
 def _cleaned(name: str) -> str:
@@ -111,7 +112,8 @@ def test_model_free_seed_recall_overall(model_free: None) -> None:
 
 
 @pytest.mark.skipif(not embeddings.available(), reason="embedding packages not installed")
-def test_full_model_finds_every_gold_sentence() -> None:
+def test_full_model_finds_every_gold_sentence(settings: Any) -> None:
+    settings.CLAIMS_CHECKWORTHY_MODEL = "full"
     for name, gold in GOLD.items():
         text = _cleaned(name)
         assert _recall(text, suggest_spans(text), gold) == 1.0, name
@@ -140,9 +142,9 @@ def test_model_round_trips_through_npz_without_pickle(tmp_path: Path) -> None:
 
 
 def test_retrain_needs_both_outcomes_and_then_moves_scores(
-    model_free: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    model_free: None, tmp_path: Path, settings: Any
 ) -> None:
-    monkeypatch.setenv("CLAIMS_MODEL_DIR", str(tmp_path))
+    settings.CLAIMS_MODEL_DIR = tmp_path
     accepted = [f"Officials said {n} soldiers were deployed to the border." for n in range(30)]
     rejected = [f"Subscribe to our newsletter number {n} for weekly updates." for n in range(30)]
     few = checkworthiness.retrain([(s, True) for s in accepted[:5]])

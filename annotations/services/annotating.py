@@ -30,6 +30,7 @@ from annotations.models.review import AnnotationKind
 from annotations.services import agreement
 from annotations.services.audit import record
 from annotations.services.links import http_url_problem, normalise_http_url
+from claims.services import hooks as claims_hooks
 
 CONTEXT_CHARS = 32
 MAX_EVIDENCE_URLS = 20
@@ -296,6 +297,7 @@ def create_annotation(
         article_id=article.pk,
         after=snapshot(annotation),
     )
+    claims_hooks.span_saved(annotation.pk)
     return annotation
 
 
@@ -330,6 +332,7 @@ def update_annotation(
     if not fields:
         return current
     save_versioned(current, fields, actor=user, via=via, action="annotation.update", before=before)
+    claims_hooks.span_saved(current.pk)
     return current
 
 

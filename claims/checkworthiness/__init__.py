@@ -44,15 +44,31 @@ class SuggestedSpan:
     score: float  # 0..1 check-worthiness
 
 
-def _desk_model_dir() -> Path | None:
+def _setting(name: str) -> object:
+    """A Django setting when Django is configured, else the environment variable of that name
+    (a pure call from a script or benchmark)."""
     try:
         from django.conf import settings
 
-        configured = getattr(settings, "CLAIMS_MODEL_DIR", None)
-    except Exception:  # Django not configured: a pure call from a script or benchmark
-        configured = None
-    configured = configured or os.environ.get("CLAIMS_MODEL_DIR")
-    return Path(configured) if configured else None
+        if settings.configured:
+            value = getattr(settings, name, None)
+            if value is not None:
+                return value
+    except ImportError:  # pragma: no cover - Django is a dependency
+        pass
+    return os.environ.get(name) or None
+
+
+def _desk_model_dir() -> Path | None:
+    configured = _setting("CLAIMS_MODEL_DIR")
+    return Path(str(configured)) if configured else None
+
+
+def uses_embeddings() -> bool:
+    """The full model when CLAIMS_CHECKWORTHY_MODEL is "full" (default) and the embedding
+    packages are installed; else the lexical, model-free one."""
+    variant = str(_setting("CLAIMS_CHECKWORTHY_MODEL") or "full").strip().lower()
+    return variant == "full" and embeddings.usable()
 
 
 @cache
@@ -82,7 +98,7 @@ def score_sentences(sentences: list[str]) -> np.ndarray:
     model (weight examples / (examples + 100)) once reviewers' decisions have trained one."""
     if not sentences:
         return np.zeros(0)
-    use_embeddings = embeddings.available()
+    use_embeddings = uses_embeddings()
     vectors = embeddings.embed(sentences) if use_embeddings else None
     base = base_model("full" if use_embeddings else "lexical")
     scores = base.predict_proba(sentences, vectors)
@@ -100,8 +116,8 @@ DEFAULT_SUGGEST_THRESHOLD = 0.8
 
 
 def _threshold() -> float:
-    raw = os.environ.get("CLAIMS_SUGGEST_THRESHOLD")
-    return float(raw) if raw else DEFAULT_SUGGEST_THRESHOLD
+    raw = _setting("CLAIMS_CHECKWORTHY_THRESHOLD")
+    return float(raw) if raw is not None else DEFAULT_SUGGEST_THRESHOLD
 
 
 def suggest_spans(text: str) -> list[SuggestedSpan]:
@@ -157,7 +173,7 @@ def retrain(examples: list[tuple[str, bool]]) -> dict:
     if directory is None:
         result["reason"] = "CLAIMS_MODEL_DIR is not set"
         return result
-    use_embeddings = embeddings.available()
+    use_embeddings = uses_embeddings()
     vectors = embeddings.embed(texts) if use_embeddings else None
     model = CheckworthinessModel.fit(texts, labels, use_embeddings=use_embeddings, vectors=vectors)
     model.examples = len(examples)

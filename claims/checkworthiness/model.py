@@ -4,7 +4,7 @@ fed to one class-balanced logistic regression.
 A model is stored as one ``.npz`` file of plain arrays (vocabularies, idf weights,
 coefficients), loaded with ``allow_pickle=False``: no pickle, nothing executable. Two variants
 ship: ``full`` (lexical + embeddings) and ``lexical`` (the model-free path, used when the
-embedding packages are missing or ``CLAIMS_EMBEDDINGS=0``).
+embedding packages are missing or ``CLAIMS_CHECKWORTHY_MODEL=lexical``).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from annotations import text as textpipe
 from annotations.models import Article, MinHashBand, VerdictScale
 from annotations.services.links import http_url_problem, normalise_http_url
+from claims.services import hooks as claims_hooks
 
 from .sources import ArticleDraft, ItemError
 
@@ -152,6 +153,7 @@ def store_draft(
                 verdict_scale_id=verdict_scale_id or VerdictScale.objects.default().pk,
             )
             replace_bands(article)
+            claims_hooks.article_stored(article.pk)
     except IntegrityError:
         # The same text is stored already (by an earlier import, or just now by another worker).
         existing = Article.objects.filter(content_hash=digest).first()

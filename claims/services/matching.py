@@ -1,0 +1,372 @@
+"""Matching spans and sentences to claim groups across articles; results are stored.
+
+Runs in the worker (claims.tasks) when an article is imported and when a span is saved:
+
+* an imported article gets its suggested spans (claims.checkworthiness), and each one is
+  matched against the claim index: at or above ``CLAIMS_AUTO_LINK_THRESHOLD`` it joins the
+  best claim group, at or above ``CLAIMS_SUGGEST_THRESHOLD`` it starts its own group and a
+  ``MatchCandidate`` proposes joining (people confirm or reject), below that it starts its
+  own group;
+* a saved annotation joins the group of the machine span it covers in its own article, or
+  else becomes a candidate of the best group in other articles.
+
+Only machine-made sentences feed the index, so what the index finds never depends on a
+reviewer's unsubmitted spans (blind review). Pages and the API read the stored rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+
+from annotations.models import Annotation, Article
+from claims import checkworthiness, quantities
+from claims.models import (
+    TAG_TO_STANCE,
+    Claim,
+    ClaimAppearance,
+    LinkStatus,
+    MatchCandidate,
+    MatchingLock,
+    Suggestion,
+)
+from claims.services import embeddings
+from claims.services.textmatch import LexicalIndex, entities
+
+log = logging.getLogger(__name__)
+
+TOP_K = 20
+FIGURE_BOOST = 0.3  # both sentences give a figure for the same counted noun
+ENTITY_WEIGHT = 0.4
+# Below this text similarity, shared names and figures alone never make a match.
+MIN_EVIDENCE = 0.15
+MIN_SUGGESTION_SCORE = 0.0
+# Share of the lexical score in the fused score when sentence vectors are there.
+LEXICAL_WEIGHT = 0.4
+
+
+@dataclass(frozen=True)
+class Match:
+    claim_id: int
+    appearance_id: int
+    lexical: float
+    semantic: float | None
+    score: float
+
+
+# --- the index (machine appearances only), cached per worker process ------------------------
+
+_lock = threading.Lock()
+_index = LexicalIndex()
+# Sentence vectors of the same rows, packed (one float32 row per index row), when the model runs.
+_dense: list[np.ndarray] = []
+_max_id = 0
+
+
+def _refresh_index() -> tuple[LexicalIndex, np.ndarray | None]:
+    """Add the machine appearances stored since the last call (rows never change text)."""
+    global _max_id
+    with _lock:
+        rows = list(
+            ClaimAppearance.objects.filter(annotation__isnull=True, pk__gt=_max_id)
+            .order_by("pk")
+            .values_list("pk", "quote")
+        )
+        use_model = embeddings.encoder() is not None
+        if rows:
+            quotes = [quote for _, quote in rows]
+            _index.add([pk for pk, _ in rows], quotes)
+            if use_model:
+                _dense.append(embeddings.encode(quotes))
+            _max_id = rows[-1][0]
+        if use_model and _dense and sum(len(d) for d in _dense) == len(_index):
+            if len(_dense) > 1:
+                _dense[:] = [np.vstack(_dense)]
+            return _index, _dense[0]
+        return _index, None
+
+
+def reset_index() -> None:
+    """Forget the cached index (tests use a fresh database per test)."""
+    global _index, _max_id
+    with _lock:
+        _index = LexicalIndex()
+        _dense.clear()
+        _max_id = 0
+
+
+_FAMILY = {"soldier": "troop", "personnel": "troop", "force": "troop", "death": "dead"}
+
+
+def _families(text: str) -> set[str]:
+    """Noun families of the figures in ``text`` (troops and soldiers are one family)."""
+    family = getattr(quantities, "noun_family", None) or (lambda noun: _FAMILY.get(noun, noun))
+    return {family(q.noun) for q in quantities.extract_quantities(text) if q.noun}
+
+
+def find_matches(
+    texts: list[str],
+    *,
+    exclude_article_id: int | None = None,
+    when: Any = None,
+    limit: int = TOP_K,
+) -> list[list[Match]]:
+    """Best claim groups for each text, best first, after the time and entity filters."""
+    index, dense = _refresh_index()
+    if not texts or not len(index):
+        return [[] for _ in texts]
+    lexical = index.scores(texts)
+    semantic = None
+    if dense is not None:
+        query = embeddings.encode(texts)
+        semantic = None if query is None else np.clip(query @ dense.T, 0.0, 1.0)
+    fused = (
+        lexical if semantic is None else LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * semantic
+    )
+    k = min(limit, fused.shape[1])
+    top = np.argpartition(-fused, k - 1, axis=1)[:, :k] if k else np.zeros((len(texts), 0), int)
+    wanted = {index.keys[j] for row in top for j in row}
+    meta = {
+        row["pk"]: row
+        for row in ClaimAppearance.objects.filter(pk__in=wanted)
+        .select_related(None)
+        .values("pk", "claim_id", "article_id", "date", "quote", "claim__merged_into_id")
+    }
+    window = timedelta(days=settings.CLAIMS_MATCH_WINDOW_DAYS)
+    results: list[list[Match]] = []
+    for i, text in enumerate(texts):
+        best: dict[int, Match] = {}
+        mine = entities(text)
+        figures = _families(text)
+        for j in top[i]:
+            row = meta.get(index.keys[j])
+            if row is None or row["article_id"] == exclude_article_id:
+                continue
+            if when is not None and row["date"] is not None and abs(row["date"] - when) > window:
+                continue
+            theirs = entities(row["quote"])
+            if mine and theirs and not (mine & theirs):
+                continue
+            # Sentences about the same claim name the same things: the share of named things
+            # in common separates "two Chinese nationals captured" from "North Korean troops".
+            agreement = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
+            score = float(fused[i, j])
+            if score >= MIN_EVIDENCE:
+                score = (1 - ENTITY_WEIGHT) * score + ENTITY_WEIGHT * agreement
+            if score >= MIN_EVIDENCE and figures and figures & _families(row["quote"]):
+                score += FIGURE_BOOST
+            claim_id = row["claim__merged_into_id"] or row["claim_id"]
+            match = Match(
+                claim_id,
+                row["pk"],
+                float(lexical[i, j]),
+                None if semantic is None else float(semantic[i, j]),
+                min(score, 1.0),
+            )
+            if claim_id not in best or best[claim_id].score < match.score:
+                best[claim_id] = match
+        results.append(sorted(best.values(), key=lambda m: -m.score))
+    return results
+
+
+# --- jobs ----------------------------------------------------------------------------------
+
+
+def _article_date(article: Article) -> Any:
+    """The date the time filter uses; None (no filter) when the outlet gave none."""
+    return article.published_at
+
+
+def _take_lock() -> None:
+    MatchingLock.objects.get_or_create(pk=1)
+    MatchingLock.objects.select_for_update().get(pk=1)
+
+
+def process_article(*, article_id: int) -> dict[str, int]:
+    """Suggest spans for an imported article and link them into claim groups (idempotent).
+
+    A second run finds the suggestions stored and does nothing new.
+    """
+    from claims.services.conflicts import detect_conflicts
+    from claims.services.factchecks import match_earlier_checks
+
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return {"suggestions": 0}
+    spans = [
+        s for s in checkworthiness.suggest_spans(article.text) if s.score >= MIN_SUGGESTION_SCORE
+    ]
+    with transaction.atomic():
+        _take_lock()
+        if Suggestion.objects.filter(article=article).exists():
+            return {"suggestions": 0}
+        suggestions = Suggestion.objects.bulk_create(
+            Suggestion(
+                article=article,
+                start=s.start,
+                end=s.end,
+                quote=article.text[s.start : s.end],
+                tag=s.tag if s.tag in TAG_TO_STANCE else "claim",
+                claimant=s.claimant[:300],
+                score=s.score,
+            )
+            for s in spans
+            if 0 <= s.start < s.end <= len(article.text)
+        )
+        suggestions = list(Suggestion.objects.filter(article=article).order_by("start"))
+        when = _article_date(article)
+        matches = find_matches(
+            [s.quote for s in suggestions], exclude_article_id=article.pk, when=when
+        )
+        touched: set[int] = set()
+        new_claims: list[int] = []
+        linked = candidates = 0
+        for suggestion, found in zip(suggestions, matches, strict=True):
+            best = found[0] if found else None
+            appearance_fields = {
+                "article": article,
+                "start": suggestion.start,
+                "end": suggestion.end,
+                "quote": suggestion.quote,
+                "suggestion": suggestion,
+                "outlet": article.source,
+                "claimant": suggestion.claimant,
+                "date": when,
+                "stance": TAG_TO_STANCE[suggestion.tag],
+            }
+            if best is not None and best.score >= settings.CLAIMS_AUTO_LINK_THRESHOLD:
+                ClaimAppearance.objects.get_or_create(
+                    claim_id=best.claim_id,
+                    article=article,
+                    start=suggestion.start,
+                    end=suggestion.end,
+                    defaults={
+                        **appearance_fields,
+                        "status": LinkStatus.AUTO_LINKED,
+                        "score": best.score,
+                    },
+                )
+                _store_candidate(best, suggestion=suggestion, status=LinkStatus.AUTO_LINKED)
+                touched.add(best.claim_id)
+                linked += 1
+                continue
+            claim = Claim.objects.create(canonical_text=suggestion.quote)
+            ClaimAppearance.objects.create(
+                claim=claim, status=LinkStatus.AUTO_LINKED, **appearance_fields
+            )
+            new_claims.append(claim.pk)
+            for match in found[:3]:
+                if match.score >= settings.CLAIMS_SUGGEST_THRESHOLD:
+                    _store_candidate(match, suggestion=suggestion, status=LinkStatus.SUGGESTED)
+                    candidates += 1
+        for claim_id in touched:
+            detect_conflicts(claim_id=claim_id)
+        for claim_id in new_claims:
+            match_earlier_checks(claim_id=claim_id)
+    return {"suggestions": len(suggestions), "linked": linked, "candidates": candidates}
+
+
+def _store_candidate(
+    match: Match,
+    *,
+    status: str,
+    suggestion: Suggestion | None = None,
+    annotation: Annotation | None = None,
+) -> None:
+    span = suggestion or annotation
+    assert span is not None
+    MatchCandidate.objects.get_or_create(
+        claim_id=match.claim_id,
+        article_id=span.article_id,
+        start=span.start,
+        end=span.end,
+        defaults={
+            "quote": span.quote,
+            "suggestion": suggestion,
+            "annotation": annotation,
+            "lexical_score": match.lexical,
+            "semantic_score": match.semantic,
+            "score": match.score,
+            "status": status,
+        },
+    )
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return max(inter, 0) / max(min(a[1] - a[0], b[1] - b[0]), 1)
+
+
+def process_annotation(*, annotation_id: int) -> str:
+    """Place a saved span: in the group of the machine span it covers, or as a candidate."""
+    from claims.services.conflicts import detect_conflicts
+
+    annotation = (
+        Annotation.objects.alive().select_related("article").filter(pk=annotation_id).first()
+    )
+    if annotation is None:
+        return "gone"
+    article = annotation.article
+    with transaction.atomic():
+        _take_lock()
+        span = (annotation.start, annotation.end)
+        existing = ClaimAppearance.objects.filter(annotation=annotation).first()
+        if existing is not None:
+            changed = (existing.start, existing.end, existing.quote) != (*span, annotation.quote)
+            stance = TAG_TO_STANCE.get(annotation.tag, existing.stance)
+            if changed or existing.stance != stance or existing.claimant != annotation.claimant:
+                existing.start, existing.end, existing.quote = *span, annotation.quote
+                existing.stance, existing.claimant = stance, annotation.claimant
+                existing.save(update_fields=["start", "end", "quote", "stance", "claimant"])
+                detect_conflicts(claim_id=existing.claim_id)
+            return "updated"
+        covering = [
+            a
+            for a in ClaimAppearance.objects.filter(article=article, annotation__isnull=True)
+            if _overlap(span, (a.start, a.end)) >= 0.5
+        ]
+        fields = {
+            "article": article,
+            "start": annotation.start,
+            "end": annotation.end,
+            "quote": annotation.quote,
+            "annotation": annotation,
+            "outlet": article.source,
+            "claimant": annotation.claimant,
+            "date": _article_date(article),
+            "stance": TAG_TO_STANCE.get(annotation.tag, "asserts"),
+        }
+        if covering:
+            claim_id = covering[0].claim.merged_into_id or covering[0].claim_id
+            ClaimAppearance.objects.get_or_create(
+                claim_id=claim_id,
+                article=article,
+                start=annotation.start,
+                end=annotation.end,
+                defaults={**fields, "status": LinkStatus.AUTO_LINKED, "score": 1.0},
+            )
+            detect_conflicts(claim_id=claim_id)
+            return "linked"
+        found = find_matches(
+            [annotation.quote], exclude_article_id=article.pk, when=_article_date(article)
+        )[0]
+        for match in found[:3]:
+            if match.score >= settings.CLAIMS_SUGGEST_THRESHOLD:
+                _store_candidate(match, annotation=annotation, status=LinkStatus.SUGGESTED)
+        return "candidates" if found else "unmatched"
+
+
+def search_similar(*, text: str, limit: int = 10) -> list[Match]:
+    """Claim groups whose sentences read like ``text`` (the "similar to this text" search)."""
+    return [
+        m
+        for m in find_matches([text], limit=max(limit * 3, TOP_K))[0]
+        if m.score >= settings.CLAIMS_SUGGEST_THRESHOLD
+    ][:limit]

@@ -1,0 +1,22 @@
+"""Thin Celery tasks: take ids, call one service, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from claims.services import matching, suggestions
+
+
+@shared_task(acks_late=True)
+def match_article(article_id: int) -> dict[str, int]:
+    return matching.process_article(article_id=article_id)
+
+
+@shared_task(acks_late=True)
+def match_annotation(annotation_id: int) -> str:
+    return matching.process_annotation(annotation_id=annotation_id)
+
+
+@shared_task(acks_late=True)
+def retrain_checkworthiness() -> dict:
+    return suggestions.retrain_from_decisions()
