@@ -133,7 +133,7 @@ def test_span_post_and_patch_read_the_article_once_without_its_text(
     # columns and the span's window of text), the verdict label, the assignment, the
     # insert and its audit event, and the savepoint pair of the service's transaction.
     with CaptureQueriesContext(connection) as ctx:
-        with django_assert_max_num_queries(9 if auth == "token" else 10):
+        with django_assert_max_num_queries(8 if auth == "token" else 10):
             created = client.post(
                 "/api/annotations/",
                 {"article": article.pk, **body(6, 11), "verdict": "false"},
@@ -149,7 +149,7 @@ def test_span_post_and_patch_read_the_article_once_without_its_text(
     # auth + groups, the annotation with its article (locked, visible, window), the
     # assignment, the update and its audit event, the savepoint pair.
     with CaptureQueriesContext(connection) as ctx:
-        with django_assert_max_num_queries(8 if auth == "token" else 9):
+        with django_assert_max_num_queries(7 if auth == "token" else 9):
             changed = client.patch(url, body(12, 17), format="json", HTTP_IF_MATCH='"1"')
     assert changed.status_code == 200, changed.content
     data = changed.json()
