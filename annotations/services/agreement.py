@@ -17,6 +17,7 @@ this module only reads the submitted work from the database and stores the repor
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -419,8 +420,16 @@ def _recompute_parallel(chunks: list[list[int]], lookups: _Lookups, workers: int
         connections.close_all()
     context = multiprocessing.get_context("fork")
     pending: deque[tuple[list[int], Future[list[tuple[int, str, str, str, Any]]]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # The children's garbage collector must not walk (and so copy) the parent's whole heap:
+    # frozen objects are left out of every collection.
+    gc.collect()
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         pool.submit(int).result()  # a fork pool starts all its processes on the first task
+    finally:
+        gc.unfreeze()
+    with pool:
         for part in chunks:
             StaleAgreement.objects.filter(article_id__in=part).delete()
             pending.append((part, pool.submit(_compute_serialized, _read_inputs(part, lookups))))
