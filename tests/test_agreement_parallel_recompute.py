@@ -68,3 +68,15 @@ def test_parallel_run_deletes_reports_nobody_backs_any_more(alice, bob):
     assert agreement.recompute_stale_articles(workers=2, chunk=1) == 2
     assert not AgreementReport.objects.filter(article_id=ids[0]).exists()
     assert AgreementReport.objects.filter(article_id=ids[1]).exists()
+
+
+def test_without_worker_processes_the_recompute_runs_serially(monkeypatch):
+    ids = _corpus(4)
+
+    class Refused:
+        def __init__(self, *args, **kwargs):
+            raise OSError("fork refused")
+
+    monkeypatch.setattr(agreement, "ProcessPoolExecutor", Refused)
+    assert agreement.recompute_stale_articles(workers=2, chunk=1) == 4
+    assert sorted(_stored()) == sorted(ids)

@@ -364,14 +364,15 @@ def recompute_stale_articles(*, workers: int | None = None, chunk: int | None = 
     workers = settings.AGREEMENT_WORKERS if workers is None else workers
     lookups = _Lookups()
     if workers > 1 and len(chunks) > 1:
-        _recompute_parallel(chunks, lookups, workers)
-    else:
-        for part in chunks:
-            # Markers go before the read, as in the task: a later submission re-marks and
-            # enqueues.
-            StaleAgreement.objects.filter(article_id__in=part).delete()
-            reports = _build_reports(part, lookups)
-            _store_chunk(part, reports=reports)
+        try:
+            _recompute_parallel(chunks, lookups, workers)
+            return len(ids)
+        except _NoWorkerProcesses as exc:  # e.g. a host that forbids forking here
+            log.warning("agreement: no worker processes (%s); computing serially", exc)
+    for part in chunks:
+        # Markers go before the read, as in the task: a later submission re-marks and enqueues.
+        StaleAgreement.objects.filter(article_id__in=part).delete()
+        _store_chunk(part, reports=_build_reports(part, lookups))
     return len(ids)
 
 
@@ -408,6 +409,10 @@ def _store_chunk(
                 )
 
 
+class _NoWorkerProcesses(RuntimeError):
+    pass
+
+
 def _recompute_parallel(chunks: list[list[int]], lookups: _Lookups, workers: int) -> None:
     """Read chunks here, compute them in worker processes, store them here as they finish.
 
@@ -427,6 +432,8 @@ def _recompute_parallel(chunks: list[list[int]], lookups: _Lookups, workers: int
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         pool.submit(int).result()  # a fork pool starts all its processes on the first task
+    except Exception as exc:  # nothing was read or written yet: the caller goes serial
+        raise _NoWorkerProcesses(str(exc) or type(exc).__name__) from exc
     finally:
         gc.unfreeze()
     with pool:
