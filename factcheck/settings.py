@@ -211,6 +211,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Corpus agreement: recompute stale article reports and store a corpus report (skipped when
 # nothing changed since the last one).
 AGREEMENT_CORPUS_EVERY_SECONDS = env_int("AGREEMENT_CORPUS_EVERY_SECONDS", 900, minimum=10)
+# Worker processes that compute a large recompute's article reports in parallel (1: serial).
+AGREEMENT_WORKERS = env_int("AGREEMENT_WORKERS", 2, minimum=1)
 CELERY_BEAT_SCHEDULE["corpus-agreement"] = {
     "task": "annotations.tasks.compute_corpus_agreement",
     "schedule": float(AGREEMENT_CORPUS_EVERY_SECONDS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from rest_framework import serializers
@@ -72,7 +73,24 @@ class AnnotationUpdateSerializer(AnnotationWriteSerializer):
             field.required = False
 
 
-class AnnotationSerializer(serializers.ModelSerializer):
+class CachedModelFieldsMixin:
+    """Build a ModelSerializer's fields once per class, then copy them for each instance.
+
+    ModelSerializer introspects the model for every instance it makes (a large share of a
+    span write's own CPU time); the fields depend only on the class and its Meta, and a
+    copy is what a plain Serializer makes of its declared fields anyway.
+    """
+
+    _fields_by_class: dict[type, dict[str, Any]] = {}
+
+    def get_fields(self) -> dict[str, Any]:
+        cls = type(self)
+        if cls not in CachedModelFieldsMixin._fields_by_class:
+            CachedModelFieldsMixin._fields_by_class[cls] = super().get_fields()  # type: ignore[misc]
+        return copy.deepcopy(CachedModelFieldsMixin._fields_by_class[cls])
+
+
+class AnnotationSerializer(CachedModelFieldsMixin, serializers.ModelSerializer):
     reviewer = serializers.CharField(source="reviewer.username", read_only=True)
     verdict = serializers.SerializerMethodField()
     verdict_name = serializers.SerializerMethodField()

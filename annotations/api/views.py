@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -221,12 +222,9 @@ class AnnotationViewSet(
         data = AnnotationWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        article_id = values.pop("article")
-        article = Article.objects.visible_to(request.user).filter(pk=article_id).first()
-        if article is None:
-            raise ValidationError({"article": [f"No article {article_id} that you can see."]})
+        # The service reads the article once (locked, visibility-checked, light columns).
         annotation = annotating.create_annotation(
-            user=request.user, article=article, via=_via(request), **values
+            user=request.user, article=values.pop("article"), via=_via(request), **values
         )
         response = Response(self.get_serializer(annotation).data, status=status.HTTP_201_CREATED)
         response["ETag"] = etag_for(annotation)
@@ -234,17 +232,20 @@ class AnnotationViewSet(
         return response
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        annotation = self.get_object()
         data = AnnotationUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = {k: v for k, v in data.validated_data.items() if k in request.data}
-        updated = annotating.update_annotation(
-            user=request.user,
-            annotation=annotation,
-            changes=changes,
-            expected_version=expected_version(request),
-            via=_via(request),
-        )
+        # One read of the annotation: the service's locking read applies visible_to.
+        try:
+            updated = annotating.update_annotation(
+                user=request.user,
+                annotation=int(kwargs["pk"]),
+                changes=changes,
+                expected_version=expected_version(request),
+                via=_via(request),
+            )
+        except (Annotation.DoesNotExist, annotating.NotVisible):
+            raise Http404 from None
         response = Response(self.get_serializer(updated).data)
         response["ETag"] = etag_for(updated)
         return response

@@ -17,14 +17,19 @@ this module only reads the submitted work from the database and stores the repor
 
 from __future__ import annotations
 
+import gc
+import json
 import logging
-from collections import defaultdict
+import multiprocessing
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Max
 from django.db.models.functions import Length, Now
 from django.utils import timezone
@@ -129,8 +134,27 @@ class _Lookups:
             self.usernames.update(rows)
 
 
-def _build_reports(article_ids: Sequence[int], lookups: _Lookups) -> list[AgreementReport]:
-    """Compute (not save) the reports of these articles, reading their work in bulk."""
+class ArticleInput(NamedTuple):
+    """What one article's report is computed from: plain data, picklable for a worker process."""
+
+    article_id: int
+    spans: list[Span]
+    text_length: int
+    scale: list[ScaleLabel] | None
+    reviewers: list[str]
+    inputs: dict[str, Any]
+
+
+class ComputedReport(NamedTuple):
+    article_id: int
+    inputs: dict[str, Any]
+    stats: dict[str, Any]
+    report: dict[str, Any]
+    headline: float | None
+
+
+def _read_inputs(article_ids: Sequence[int], lookups: _Lookups) -> list[ArticleInput]:
+    """The submitted work of these articles, read in bulk (four queries, spans streamed)."""
     articles = {
         a["pk"]: a
         for a in Article.objects.filter(pk__in=article_ids)
@@ -163,18 +187,8 @@ def _build_reports(article_ids: Sequence[int], lookups: _Lookups) -> list[Agreem
         fp = fingerprints.get(art_id)
         if art is None or fp is None:
             continue
-        names = sorted(lookups.username(u) for u in reviewers[art_id])
-        report = article_report(
-            spans[art_id],
-            art["text_length"],
-            scale=lookups.scales.get(art["verdict_scale_id"]) or None,
-            reviewers=names,
-            article=art_id,
-        )
-        stats = report.pop("stats")
-        headline = report["spans"]["mean_over_pairs"]["overlap"]["f1"]["value"]
         inputs = {
-            "reviewers": names,
+            "reviewers": sorted(lookups.username(u) for u in reviewers[art_id]),
             "n_spans": len(spans[art_id]),
             "newest_annotation": fp["newest_annotation"],
             "newest_submission": fp["newest_submission"],
@@ -183,16 +197,58 @@ def _build_reports(article_ids: Sequence[int], lookups: _Lookups) -> list[Agreem
             "fingerprint": _fingerprint_key(fp, art["revision"]),
         }
         out.append(
-            AgreementReport(
-                scope=ReportScope.ARTICLE,
-                article_id=art_id,
-                inputs=inputs,
-                stats=stats,
-                report=report,
-                headline=headline,
+            ArticleInput(
+                art_id,
+                spans[art_id],
+                art["text_length"],
+                lookups.scales.get(art["verdict_scale_id"]) or None,
+                inputs["reviewers"],
+                inputs,
             )
         )
     return out
+
+
+def _compute(item: ArticleInput) -> ComputedReport:
+    """One article's report from its inputs: pure, no database (runs in worker processes)."""
+    report = article_report(
+        item.spans,
+        item.text_length,
+        scale=item.scale,
+        reviewers=item.reviewers,
+        article=item.article_id,
+    )
+    stats = report.pop("stats")
+    headline = report["spans"]["mean_over_pairs"]["overlap"]["f1"]["value"]
+    return ComputedReport(item.article_id, item.inputs, stats, report, headline)
+
+
+def _compute_serialized(items: list[ArticleInput]) -> list[tuple[int, str, str, str, Any]]:
+    """Reports of a chunk as JSON text, ready for COPY (the worker processes' job)."""
+    out = []
+    for item in items:
+        r = _compute(item)
+        out.append(
+            (r.article_id, json.dumps(r.inputs), json.dumps(r.stats), json.dumps(r.report),
+             r.headline)
+        )  # fmt: skip
+    return out
+
+
+def _as_model(r: ComputedReport) -> AgreementReport:
+    return AgreementReport(
+        scope=ReportScope.ARTICLE,
+        article_id=r.article_id,
+        inputs=r.inputs,
+        stats=r.stats,
+        report=r.report,
+        headline=r.headline,
+    )
+
+
+def _build_reports(article_ids: Sequence[int], lookups: _Lookups) -> list[AgreementReport]:
+    """Compute (not save) the reports of these articles, reading their work in bulk."""
+    return [_as_model(_compute(item)) for item in _read_inputs(article_ids, lookups)]
 
 
 def _save_reports(reports: list[AgreementReport]) -> None:
@@ -208,6 +264,35 @@ def _save_reports(reports: list[AgreementReport]) -> None:
         unique_fields=["article"],
         update_fields=["computed_at", "inputs", "stats", "report", "headline"],
     )
+
+
+def _copy_reports(rows: list[tuple[int, str, str, str, Any]]) -> None:
+    """Upsert serialized reports on PostgreSQL: COPY into a temporary table, one INSERT.
+
+    The JSON is parsed by the server from the text the workers wrote; no client-side
+    quoting of large values. Call inside a transaction (the table is dropped on commit).
+    """
+    table = connection.ops.quote_name(AgreementReport._meta.db_table)  # the model's, not input
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE agreement_load (article_id integer, inputs text, "
+            "stats text, report text, headline double precision) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(
+            "COPY agreement_load (article_id, inputs, stats, report, headline) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        sql = (
+            f"INSERT INTO {table} (scope, article_id, computed_at, inputs, stats, report, "  # noqa: S608
+            "headline) SELECT %s, article_id, STATEMENT_TIMESTAMP(), inputs::jsonb, "
+            "stats::jsonb, report::jsonb, headline FROM agreement_load "
+            "ON CONFLICT (article_id) DO UPDATE SET computed_at = EXCLUDED.computed_at, "
+            "inputs = EXCLUDED.inputs, stats = EXCLUDED.stats, report = EXCLUDED.report, "
+            "headline = EXCLUDED.headline"
+        )
+        cursor.execute(sql, [ReportScope.ARTICLE.value])
+        cursor.execute("DROP TABLE agreement_load")  # the next chunk may share the transaction
 
 
 def compute_article_agreement(*, article_id: int) -> AgreementReport | None:
@@ -265,21 +350,102 @@ def stale_article_ids() -> list[int]:
     return sorted(stale + orphans)
 
 
-def recompute_stale_articles() -> int:
-    """Recompute every stale article report, in chunks; returns how many were recomputed."""
+def recompute_stale_articles(*, workers: int | None = None, chunk: int | None = None) -> int:
+    """Recompute every stale article report, in chunks; returns how many were recomputed.
+
+    With ``workers`` > 1 (default: settings.AGREEMENT_WORKERS) and more than one chunk of
+    stale articles, the figures are computed by that many worker processes while this
+    process reads the next chunks and stores the finished ones; the figures are the same
+    functions on the same data, so the reports are identical to a serial run.
+    """
     ids = stale_article_ids()
+    size = chunk or CHUNK
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    workers = settings.AGREEMENT_WORKERS if workers is None else workers
     lookups = _Lookups()
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i : i + CHUNK]
+    if workers > 1 and len(chunks) > 1:
+        try:
+            _recompute_parallel(chunks, lookups, workers)
+            return len(ids)
+        except _NoWorkerProcesses as exc:  # e.g. a host that forbids forking here
+            log.warning("agreement: no worker processes (%s); computing serially", exc)
+    for part in chunks:
         # Markers go before the read, as in the task: a later submission re-marks and enqueues.
-        StaleAgreement.objects.filter(article_id__in=chunk).delete()
-        reports = _build_reports(chunk, lookups)
-        with transaction.atomic():
-            kept = {r.article_id for r in reports}
-            AgreementReport.objects.filter(article_id__in=set(chunk) - kept).delete()
-            if reports:
-                _save_reports(reports)
+        StaleAgreement.objects.filter(article_id__in=part).delete()
+        _store_chunk(part, reports=_build_reports(part, lookups))
     return len(ids)
+
+
+def _store_chunk(
+    part: Sequence[int],
+    *,
+    reports: list[AgreementReport] | None = None,
+    rows: list[tuple[int, str, str, str, Any]] | None = None,
+) -> None:
+    with transaction.atomic():
+        if reports is not None:
+            kept = {r.article_id for r in reports}
+        else:
+            kept = {r[0] for r in rows or ()}
+        AgreementReport.objects.filter(article_id__in=set(part) - kept).delete()
+        if reports:
+            _save_reports(reports)
+        elif rows:
+            if connection.vendor == "postgresql":
+                _copy_reports(rows)
+            else:
+                _save_reports(
+                    [
+                        AgreementReport(
+                            scope=ReportScope.ARTICLE,
+                            article_id=art_id,
+                            inputs=json.loads(inputs),
+                            stats=json.loads(stats),
+                            report=json.loads(report),
+                            headline=headline,
+                        )
+                        for art_id, inputs, stats, report, headline in rows
+                    ]
+                )
+
+
+class _NoWorkerProcesses(RuntimeError):
+    pass
+
+
+def _recompute_parallel(chunks: list[list[int]], lookups: _Lookups, workers: int) -> None:
+    """Read chunks here, compute them in worker processes, store them here as they finish.
+
+    The workers get plain data and never touch the database (forked children must not use
+    the parent's connection); at most ``workers + 1`` chunks are in flight, so memory stays
+    bounded however large the corpus.
+    """
+    if not connection.in_atomic_block:
+        # The children are forked now, before the first read: none inherits a connection.
+        connections.close_all()
+    context = multiprocessing.get_context("fork")
+    pending: deque[tuple[list[int], Future[list[tuple[int, str, str, str, Any]]]]] = deque()
+    # The children's garbage collector must not walk (and so copy) the parent's whole heap:
+    # frozen objects are left out of every collection.
+    gc.collect()
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool.submit(int).result()  # a fork pool starts all its processes on the first task
+    except Exception as exc:  # nothing was read or written yet: the caller goes serial
+        raise _NoWorkerProcesses(str(exc) or type(exc).__name__) from exc
+    finally:
+        gc.unfreeze()
+    with pool:
+        for part in chunks:
+            StaleAgreement.objects.filter(article_id__in=part).delete()
+            pending.append((part, pool.submit(_compute_serialized, _read_inputs(part, lookups))))
+            while len(pending) > workers:
+                done, future = pending.popleft()
+                _store_chunk(done, rows=future.result())
+        while pending:
+            done, future = pending.popleft()
+            _store_chunk(done, rows=future.result())
 
 
 def _group_label(value: Any, empty: str) -> str:

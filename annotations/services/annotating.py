@@ -9,9 +9,12 @@ read-only for its reviewer; every write bumps ``version`` (optimistic locking) a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Func
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from annotations import roles
@@ -50,6 +53,10 @@ class AnnotationError(ValueError):
 
 class NotAllowed(PermissionError):
     """The user may see the object but not change it this way."""
+
+
+class NotVisible(NotAllowed):
+    """The user may not even see the object (the API answers 404, as for a missing one)."""
 
 
 class StaleVersion(Exception):
@@ -110,8 +117,62 @@ def save_versioned(
     )
 
 
-def check_span(text: str, start: Any, end: Any, quote: Any) -> tuple[int, int, str]:
-    """Validate offsets (code points, half-open) and that the quote is the text there."""
+# The article's columns a span write needs: never its text, raw input, signature or removed
+# lines (several kB per row), of which the write reads only a window (see TextWindow).
+ARTICLE_WRITE_FIELDS = ("id", "status", "verdict_scale_id", "revision")
+MAX_SQL_INT = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class TextWindow:
+    """The part of an article's text around a span, cut by the database.
+
+    A span write needs the text's length, the quote's range and CONTEXT_CHARS either side,
+    not the whole text. ``len(window)`` is the whole text's length and ``window[a:b]`` takes
+    absolute offsets, so check_span and the context slices read it as they read a ``str``.
+    Both databases count Unicode code points in LENGTH and SUBSTR, as the offsets do.
+    """
+
+    length: int
+    offset: int
+    chunk: str
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key: slice) -> str:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("A TextWindow is sliced with [start:end] only.")
+        start = 0 if key.start is None else max(0, min(key.start, self.length))
+        stop = self.length if key.stop is None else max(0, min(key.stop, self.length))
+        if stop <= start:
+            return ""
+        if start < self.offset or stop > self.offset + len(self.chunk):
+            raise IndexError(f"[{start}:{stop}] is outside the window read ({self.offset}+).")
+        return self.chunk[start - self.offset : stop - self.offset]
+
+
+def window_expressions(text_field: str, start: int, end: int) -> dict[str, Func]:
+    """Annotations that read the text's length and the window of the span [start:end]."""
+    lo = window_offset(start)
+    hi = min(end + CONTEXT_CHARS, MAX_SQL_INT)
+    return {
+        "text_length": Length(text_field),
+        "text_window": Substr(text_field, lo + 1, max(hi - lo, 1)),
+    }
+
+
+def window_offset(start: int) -> int:
+    return max(0, start - CONTEXT_CHARS)
+
+
+def window_of(row: Any, start: int) -> TextWindow:
+    """The TextWindow a row annotated with ``window_expressions(..., start, end)`` carries."""
+    return TextWindow(row.text_length, window_offset(start), row.text_window or "")
+
+
+def check_offsets(start: Any, end: Any, quote: Any) -> tuple[int, int, str]:
+    """The checks of check_span that need no text: types, sign, non-empty."""
     for name, value in (("start", start), ("end", end)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise AnnotationError(f"{name} must be a whole number.", field=name)
@@ -121,6 +182,12 @@ def check_span(text: str, start: Any, end: Any, quote: Any) -> tuple[int, int, s
         raise AnnotationError("start must not be negative.", field="start")
     if end <= start:
         raise AnnotationError("end must be greater than start (empty span).", field="end")
+    return start, end, quote
+
+
+def check_span(text: str | TextWindow, start: Any, end: Any, quote: Any) -> tuple[int, int, str]:
+    """Validate offsets (code points, half-open) and that the quote is the text there."""
+    start, end, quote = check_offsets(start, end, quote)
     if end > len(text):
         raise AnnotationError(
             f"end={end} is past the end of the text ({len(text)} characters).", field="end"
@@ -187,10 +254,13 @@ def clean_verdict(article: Article, verdict: Any) -> VerdictLabel | None:
     return label
 
 
-def apply_changes(annotation: Annotation, changes: Mapping[str, Any]) -> list[str]:
+def apply_changes(
+    annotation: Annotation, changes: Mapping[str, Any], *, text: str | TextWindow | None = None
+) -> list[str]:
     """Validate ``changes`` and set them on ``annotation`` (unsaved); return the changed fields.
 
-    Offsets change only as a set: start, end and quote together, checked against the text.
+    Offsets change only as a set: start, end and quote together, checked against the text
+    (``text``, e.g. the TextWindow of the new span, or else the article's whole text).
     Shared by reviewers' edits and adjudicators' edits of final annotations.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -202,7 +272,9 @@ def apply_changes(annotation: Annotation, changes: Mapping[str, Any]) -> list[st
     if span_keys:
         if span_keys != {"start", "end", "quote"}:
             raise AnnotationError("Change start, end and quote together.", field="quote")
-        text = current.article.text
+        check_offsets(changes["start"], changes["end"], changes["quote"])
+        if text is None:
+            text = current.article.text
         start, end, quote = check_span(text, changes["start"], changes["end"], changes["quote"])
         current.start, current.end, current.quote = start, end, quote
         current.prefix = text[max(0, start - CONTEXT_CHARS) : start]
@@ -251,11 +323,45 @@ def _mark_in_progress(assignment: Assignment, article: Article) -> None:
         )
 
 
+def _span_keys_valid(changes: Mapping[str, Any]) -> tuple[int, int] | None:
+    """(start, end) when ``changes`` moves the span to well-formed offsets, else None."""
+    if not {"start", "end", "quote"} <= set(changes):
+        return None
+    try:
+        start, end, _ = check_offsets(changes["start"], changes["end"], changes["quote"])
+    except AnnotationError:
+        return None  # apply_changes reports it, after the permission checks
+    return start, end
+
+
+def _lock_article(user: Any, article: Article | int, start: int, end: int) -> Article:
+    """The article, locked, if ``user`` may see it: its light columns and the span's window.
+
+    One query: a text revision may have replaced the text the caller loaded, so the lock
+    comes first, and the visibility check rides along (a subquery, since FOR UPDATE
+    refuses the DISTINCT of the assigned mode's join).
+    """
+    article_id = article if isinstance(article, int) else article.pk
+    visible = Article.objects.visible_to(user).values("pk")
+    try:
+        return (
+            Article.objects.filter(pk__in=visible)
+            .select_for_update()
+            .only(*ARTICLE_WRITE_FIELDS)
+            .annotate(**window_expressions("text", start, end))
+            .get(pk=article_id)
+        )
+    except Article.DoesNotExist:
+        raise AnnotationError(
+            f"No article {article_id} that you can see.", field="article"
+        ) from None
+
+
 @transaction.atomic
 def create_annotation(
     *,
     user: Any,
-    article: Article,
+    article: Article | int,
     start: Any,
     end: Any,
     quote: Any,
@@ -266,11 +372,15 @@ def create_annotation(
     evidence_urls: Any = None,
     via: Via | str = Via.UI,
 ) -> Annotation:
-    """Store a reviewer's span. Raises AnnotationError (bad input) or NotAllowed."""
+    """Store a reviewer's span. Raises AnnotationError (bad input) or NotAllowed.
+
+    ``article`` (or its id) must be visible to the user; the article row is read once, with
+    the part of its text around the span, not the whole text.
+    """
     _require_reviewer(user)
-    # Lock and re-read: a text revision may have replaced the text the caller loaded.
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    text = article.text
+    start, end, quote = check_offsets(start, end, quote)
+    article = _lock_article(user, article, start, end)
+    text = window_of(article, start)
     start, end, quote = check_span(text, start, end, quote)
     annotation = Annotation(
         article=article,
@@ -301,12 +411,44 @@ def create_annotation(
     return annotation
 
 
-def _lock_for_change(user: Any, annotation: Annotation, expected_version: int | None) -> Annotation:
-    current = Annotation.objects.select_for_update().select_related("article").get(pk=annotation.pk)
+def _lock_for_change(
+    user: Any,
+    annotation: Annotation | int,
+    expected_version: int | None,
+    *,
+    span: tuple[int, int] | None = None,
+) -> Annotation:
+    """The annotation and its article, locked, with the window of the new ``span`` if any.
+
+    Raises Annotation.DoesNotExist when there is no such annotation, NotVisible when the
+    user may not see it (visibility is a filter of the same query).
+    """
+    annotation_id = annotation if isinstance(annotation, int) else annotation.pk
+    fields = [
+        *(f.name for f in Annotation._meta.concrete_fields if not f.is_relation),
+        *("article_id", "reviewer_id", "verdict_id", "based_on_id"),
+        *(f"article__{name}" for name in ARTICLE_WRITE_FIELDS),
+        *("verdict__id", "verdict__scale_id", "verdict__slug", "verdict__name"),
+    ]
+    qs = (
+        Annotation.objects.visible_to(user)
+        .select_related("article", "verdict")
+        .only(*fields)
+        .select_for_update(of=("self", "article"))
+    )
+    if span is not None:
+        qs = qs.annotate(**window_expressions("article__text", *span))
+    try:
+        current = qs.get(pk=annotation_id)
+    except Annotation.DoesNotExist:
+        if Annotation.objects.filter(pk=annotation_id).exists():
+            raise NotVisible("You can change only your own annotations.") from None
+        raise
     if current.deleted_at is not None:
         raise AnnotationError("This annotation was deleted.", field="non_field_errors")
     if current.kind != AnnotationKind.REVIEW or current.reviewer_id != user.pk:
         raise NotAllowed("You can change only your own annotations.")
+    current.reviewer = user  # the same row: no query when the response names the reviewer
     if expected_version is not None and expected_version != current.version:
         raise StaleVersion(current)
     _open_assignment(user, current.article)
@@ -317,7 +459,7 @@ def _lock_for_change(user: Any, annotation: Annotation, expected_version: int | 
 def update_annotation(
     *,
     user: Any,
-    annotation: Annotation,
+    annotation: Annotation | int,
     changes: Mapping[str, Any],
     expected_version: int | None = None,
     via: Via | str = Via.UI,
@@ -326,9 +468,12 @@ def update_annotation(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise AnnotationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    current = _lock_for_change(user, annotation, expected_version)
+    span = _span_keys_valid(changes)
+    current = _lock_for_change(user, annotation, expected_version, span=span)
     before = snapshot(current)
-    fields = apply_changes(current, changes)
+    fields = apply_changes(
+        current, changes, text=window_of(current, span[0]) if span is not None else None
+    )
     if not fields:
         return current
     save_versioned(current, fields, actor=user, via=via, action="annotation.update", before=before)
@@ -340,7 +485,7 @@ def update_annotation(
 def delete_annotation(
     *,
     user: Any,
-    annotation: Annotation,
+    annotation: Annotation | int,
     expected_version: int | None = None,
     via: Via | str = Via.UI,
 ) -> Annotation:

@@ -1,0 +1,110 @@
+"""Single-span write latency over HTTP, beside a bare Django view in the same run (not a test).
+
+For each setup (see bench_peer_workload.py: A = what ``./dev serve`` runs on SQLite, B =
+gunicorn on PostgreSQL + Redis) it starts the server, imports a few texts, then alternates
+``--requests`` times, on one keep-alive connection with an API token:
+
+* a span POST to ``/api/annotations/`` (validated, locked, stored and audited), and
+* the baseline: ``GET /healthz``, a bare Django view (all middleware, one ``SELECT 1``).
+
+Interleaving puts both under the same machine noise. Prints p50/p95 and spans/s per setup.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/latency_bench \\
+        REDIS_URL=redis://127.0.0.1:6379/3 python benchmarks/bench_span_latency.py --setups A,B
+
+Targets (issue 14): span POST p50 <= 6 ms and >= 150 spans/s on B, p50 <= 10 ms on A.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_peer_workload import (
+    Client,
+    corpus,
+    free_port,
+    import_texts,
+    pct,
+    prepare,
+    running,
+    setup_env,
+    spans_for,
+)
+
+
+def measure(setup: str, args: argparse.Namespace) -> dict[str, float | str]:
+    workdir = Path(tempfile.mkdtemp(prefix=f"span-latency-{setup}-"))
+    env = setup_env(setup, workdir, f"lat-{setup}-{uuid.uuid4().hex[:6]}")
+    tokens = prepare(env)
+    port = free_port()
+    rng = random.Random(args.seed)
+    with running(setup, env, port, args.a_server, workdir / "server.log") as server:
+        admin, reviewer = Client(port, tokens["admin"]), Client(port, tokens["reviewer"])
+        _, _, ids = import_texts(admin, corpus(args.texts, f"lat-{setup}", args.seed))
+        plan = []
+        for article_id in ids:
+            text = admin.json("GET", f"/api/articles/{article_id}/")["text"]
+            plan += [(article_id, s) for s in spans_for(text, 40, rng)]
+        plan = (plan * (args.requests // max(1, len(plan)) + 1))[: args.requests + 50]
+        spans, views = [], []
+        started = time.perf_counter()
+        busy = 0.0
+        for n, (article_id, span) in enumerate(plan):
+            body = json.dumps({"article": article_id, **span}).encode()
+            t0 = time.perf_counter()
+            status, data = reviewer.request("POST", "/api/annotations/", body, "application/json")
+            t1 = time.perf_counter()
+            if status != 201:
+                raise RuntimeError(f"span POST: {status} {data[:300]!r}")
+            status, _ = reviewer.request("GET", "/healthz")
+            t2 = time.perf_counter()
+            if n >= 50:  # the first 50 warm up every server process
+                spans.append(t1 - t0)
+                views.append(t2 - t1)
+                busy += t1 - t0
+            else:
+                started = time.perf_counter()
+    return {
+        "server": server,
+        "span_p50": pct(spans, 0.5) * 1000,
+        "span_p95": pct(spans, 0.95) * 1000,
+        "spans_per_s": len(spans) / busy,
+        "view_p50": pct(views, 0.5) * 1000,
+        "view_p95": pct(views, 0.95) * 1000,
+        "wall": time.perf_counter() - started,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--setups", default="A,B")
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--texts", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--a-server", choices=("auto", "runserver", "gunicorn"), default="auto")
+    args = parser.parse_args()
+    results = {s.strip(): measure(s.strip(), args) for s in args.setups.split(",")}
+    print()
+    print("| setup | server | span POST p50 | p95 | spans/s (one client) "
+          "| bare Django view p50 (baseline) | p95 | span / baseline (p50) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for setup, r in results.items():
+        print(
+            f"| {setup} | {r['server']} | {r['span_p50']:.1f} ms | {r['span_p95']:.1f} ms "
+            f"| {r['spans_per_s']:.0f} | {r['view_p50']:.1f} ms | {r['view_p95']:.1f} ms "
+            f"| {r['span_p50'] / r['view_p50']:.1f}x |"
+        )
+    print("Targets: B p50 <= 6 ms and >= 150 spans/s; A p50 <= 10 ms.")
+
+
+if __name__ == "__main__":
+    main()
