@@ -11,3 +11,6 @@ urlpatterns = [
     path("api/", include("annotations.api.urls")),
     path("", include("annotations.web.urls")),
 ]
+
+handler404 = "annotations.web.errors.page_not_found"
+handler500 = "annotations.web.errors.server_error"

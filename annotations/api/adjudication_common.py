@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.errors import problem
+from annotations.ids import parse_id
 from annotations.models import Via
 from annotations.services.adjudication import AdjudicationError
 from annotations.services.annotating import NotAllowed
@@ -52,9 +53,10 @@ def int_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or len(value) > 18:
+    number = parse_id(value)
+    if number is None:
         raise ValidationError({name: ["Must be a positive whole number (an id)."]})
-    return int(value)
+    return number
 
 
 def bool_param(request: Request, name: str) -> bool | None:

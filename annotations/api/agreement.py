@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import roles
+from annotations.ids import parse_id
 from annotations.models import AgreementReport, Article
 
 HISTORY_LIMIT = 200
@@ -178,8 +179,8 @@ def article_agreement_list(request: Request) -> Response:
     if job is not None:
         if job == "none":
             qs = qs.filter(article__import_job__isnull=True)
-        elif job.isdigit() and len(job) <= 18:
-            qs = qs.filter(article__import_job_id=int(job))
+        elif (job_id := parse_id(job)) is not None:
+            qs = qs.filter(article__import_job_id=job_id)
         else:
             raise ValidationError({"import_job": ["An import job id, or `none`."]})
     paginator = ArticleAgreementPagination()

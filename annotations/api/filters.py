@@ -12,6 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from annotations.ids import parse_id
 from annotations.models import Annotation, Article, ArticleStatus, ImportJob, Tag
 from annotations.models.imports import JobKind, JobStatus
 from annotations.models.review import AnnotationKind, AnnotationState
@@ -63,10 +64,22 @@ class BooleanFilter(df.BooleanFilter):
 MAX_ID = 2**63 - 1
 
 
+class IdField(forms.IntegerField):
+    """ASCII digits only: int() would take "١" (Arabic-Indic one) for 1."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse_id(str(value).strip())
+        if number is None:
+            raise forms.ValidationError("Enter a whole number (an id).", code="invalid")
+        return number
+
+
 class IdFilter(df.NumberFilter):
     """An object id: a whole number in the database's range (a bigger one would overflow)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)

@@ -25,6 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from annotations.ids import parse_id
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 SYNC_ORDERING = ("updated_at", "id")
@@ -88,11 +90,12 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return DEFAULT_PAGE_SIZE
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        size = parse_id(raw)
+        if size is None or not 1 <= size <= MAX_PAGE_SIZE:
             raise ValidationError(
                 {"page_size": [f"Must be a whole number from 1 to {MAX_PAGE_SIZE}."]}
             )
-        return int(raw)
+        return size
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None

@@ -32,6 +32,7 @@ from annotations.api.serializers import (
     ArticleSerializer,
     VerdictScaleSerializer,
 )
+from annotations.ids import parse_id
 from annotations.models import Annotation, Article, VerdictScale, Via
 from annotations.services import annotating
 
@@ -52,15 +53,16 @@ def expected_version(request: Request) -> int | None:
     """The version the client last saw, from If-Match (or a `version` query parameter)."""
     header = request.headers.get("If-Match", "").strip()
     if header and header != "*":
-        value = header.removeprefix("W/").strip('"')
-        if not value.isdigit():
-            raise ValidationError({"If-Match": [f"Not an ETag of this API: {header!r}."]})
-        return int(value)
+        version = parse_id(header.removeprefix("W/").strip('"'))
+        if version is None:
+            raise ValidationError({"If-Match": [f"Not an ETag of this API: {header[:40]!r}."]})
+        return version
     param = request.query_params.get("version")
     if param is not None:
-        if not param.isdigit():
+        version = parse_id(param)
+        if version is None:
             raise ValidationError({"version": ["Must be a whole number."]})
-        return int(param)
+        return version
     return None
 
 

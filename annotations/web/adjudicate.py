@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from annotations import roles
+from annotations.ids import parse_id
 from annotations.models import (
     Annotation,
     Article,
@@ -62,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+    return parse_id(value)
 
 
 def _span_fields(request: HttpRequest, article: Article) -> dict[str, Any]:
