@@ -99,11 +99,22 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        # Seconds a connection waits for another's write lock before "database is locked"
+        # (answered 503): a stuck writer must not hold requests forever.
+        "timeout": env_int("DB_BUSY_TIMEOUT", 20, minimum=1),
     }
     # Tests use a file, not :memory:, so that a real worker process can share the test database.
     _db["TEST"] = {"NAME": env_str("TEST_SQLITE_PATH") or str(VAR_DIR / "test-db.sqlite3")}
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+else:
+    # A stalled or unreachable server must not hang requests (or workers) forever: give up
+    # connecting after DB_CONNECT_TIMEOUT seconds and cancel any statement running longer than
+    # DB_STATEMENT_TIMEOUT_MS (0 turns it off); both end in a 503 with Retry-After.
+    _db["OPTIONS"] = {
+        **_db.get("OPTIONS", {}),
+        "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, minimum=1),
+        "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 15000, minimum=0)}",
+    }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
