@@ -32,7 +32,14 @@ from annotations.api.filters import (
     VerdictFilter,
     filter_parameters,
 )
-from annotations.api.formats import ANNO_CONTEXT, claim_review, iso, public_url, web_annotation
+from annotations.api.formats import (
+    ANNO_CONTEXT,
+    claim_review,
+    is_orphaned,
+    iso,
+    public_url,
+    web_annotation,
+)
 from annotations.api.renderers import (
     CSVRenderer,
     JSONLDRenderer,
@@ -48,7 +55,7 @@ ARTICLE_BATCH = 200
 CSV_COLUMNS = [
     "id", "article_id", "article_url", "article_title", "reviewer", "kind", "state", "tag",
     "verdict", "verdict_name", "start", "end", "quote", "claimant", "note", "evidence_urls",
-    "version", "created_at", "updated_at",
+    "version", "created_at", "updated_at", "orphaned",
 ]  # fmt: skip
 FILTER_NOTE = "Accepts the filters of /api/annotations/ (article, tag, verdict, reviewer, …)."
 
@@ -58,7 +65,11 @@ def _dumps(data: Any) -> str:
 
 
 def annotation_record(a: Annotation) -> dict[str, Any]:
-    """One annotation as in /api/annotations/ (plus the article's URL and title)."""
+    """One annotation as in /api/annotations/ (plus the article's URL and title).
+
+    An orphan (see ``is_orphaned``) has ``"orphaned": true`` and null offsets.
+    """
+    orphaned = is_orphaned(a)
     return {
         "id": a.pk,
         "article": a.article_id,
@@ -66,8 +77,8 @@ def annotation_record(a: Annotation) -> dict[str, Any]:
         "article_title": a.article.title,
         "reviewer": a.reviewer.username,
         "kind": a.kind,
-        "start": a.start,
-        "end": a.end,
+        "start": None if orphaned else a.start,
+        "end": None if orphaned else a.end,
         "quote": a.quote,
         "prefix": a.prefix,
         "suffix": a.suffix,
@@ -81,6 +92,7 @@ def annotation_record(a: Annotation) -> dict[str, Any]:
         "version": a.version,
         "created_at": iso(a.created_at),
         "updated_at": iso(a.updated_at),
+        "orphaned": orphaned,
     }
 
 
@@ -324,8 +336,9 @@ class DoccanoExport(_Export):
         qs = filtered_annotations(request)
 
         def lines() -> Iterator[str]:
-            for article, spans in articles_with_annotations(qs):
+            for article, all_spans in articles_with_annotations(qs):
                 text = article.text
+                spans = [a for a in all_spans if not is_orphaned(a)]
 
                 def off(i: int, text: str = text) -> int:
                     return utf16_offset(text, i) if utf16 else i
@@ -345,6 +358,12 @@ class DoccanoExport(_Export):
                             "verdict": a.verdict.slug if a.verdict_id else None,
                         }
                         for a in spans
+                    ],
+                    # Not in the current text (after a revision): no offsets to give.
+                    "orphaned": [
+                        {"id": a.pk, "reviewer": a.reviewer.username, "quote": a.quote}
+                        for a in all_spans
+                        if is_orphaned(a)
                     ],
                 }
                 yield _dumps(record) + "\n"
@@ -382,12 +401,17 @@ def label_studio_task(
 ) -> dict[str, Any]:
     text = article.text
     groups: dict[tuple[str, str], list[Annotation]] = defaultdict(list)
+    orphaned: dict[tuple[str, str], list[int]] = defaultdict(list)
     for a in annotations:
         groups[(a.kind, a.reviewer.username)].append(a)
+        if is_orphaned(a):
+            orphaned[(a.kind, a.reviewer.username)].append(a.pk)
     out = []
     for (kind, reviewer), spans in groups.items():
         result: list[dict[str, Any]] = []
         for a in spans:
+            if is_orphaned(a):
+                continue  # its offsets do not hold for this text; listed in meta
             start = utf16_offset(text, a.start) if utf16 else a.start
             end = utf16_offset(text, a.end) if utf16 else a.end
             value = {"start": start, "end": end, "text": a.quote}
@@ -415,7 +439,11 @@ def label_studio_task(
             {
                 "result": result,
                 "ground_truth": kind == AnnotationKind.FINAL,
-                "meta": {"reviewer": reviewer, "kind": kind},
+                "meta": {
+                    "reviewer": reviewer,
+                    "kind": kind,
+                    "orphaned_annotation_ids": orphaned[(kind, reviewer)],
+                },
             }
         )
     return {

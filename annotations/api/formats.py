@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from annotations.models import Annotation, VerdictLabel
+from annotations.models.review import AnchorStatus
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 WEB_ANNOTATION_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -36,6 +37,12 @@ def public_url(path: str) -> str:
 def verdict_url(annotation_id: int) -> str:
     """The stable public address of one verdict (ClaimReview ``url``)."""
     return public_url(f"/verdicts/{annotation_id}/")
+
+
+def is_orphaned(annotation: Annotation) -> bool:
+    """An orphan's quote was not found in the current text after a revision: it keeps its old
+    offsets (for the reviewer who fixes it), which must never be exported as if they held."""
+    return annotation.anchor_status == AnchorStatus.ORPHANED
 
 
 def iso(value: datetime | None) -> str | None:
@@ -109,7 +116,8 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
     """W3C Web Annotation (JSON-LD) for one annotation (reviewer, verdict, article loaded).
 
     TextPositionSelector offsets count Unicode code points, which is what the W3C model means
-    by characters, and what our offsets are.
+    by characters, and what our offsets are. An orphan (its quote is gone from the current
+    text) has only its TextQuoteSelector: its old offsets would point at unrelated text.
     """
     article = annotation.article
     body: list[dict[str, Any]] = [
@@ -146,6 +154,18 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
         )
     for url in annotation.evidence_urls or []:
         body.append({"type": "SpecificResource", "purpose": "linking", "source": url})
+    selectors: list[dict[str, Any]] = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": annotation.quote,
+            "prefix": annotation.prefix,
+            "suffix": annotation.suffix,
+        }
+    ]
+    if not is_orphaned(annotation):
+        selectors.append(
+            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
+        )
     data: dict[str, Any] = {
         "@context": ANNO_CONTEXT,
         "id": public_url(f"/api/annotations/{annotation.pk}/"),
@@ -160,15 +180,7 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
         "body": body,
         "target": {
             "source": article.url or public_url(f"/api/articles/{article.pk}/"),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": annotation.quote,
-                    "prefix": annotation.prefix,
-                    "suffix": annotation.suffix,
-                },
-                {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
-            ],
+            "selector": selectors,
         },
     }
     return data
