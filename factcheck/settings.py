@@ -8,6 +8,7 @@ Every variable is listed in .env.example.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -225,7 +226,12 @@ FACTCHECK_BLIND_REVIEW = env_bool("FACTCHECK_BLIND_REVIEW", True)
 FACTCHECK_ASSIGNMENT_MODE = env_choice("FACTCHECK_ASSIGNMENT_MODE", "open", ("open", "assigned"))
 FACTCHECK_DEFAULT_SCALE = env_str("FACTCHECK_DEFAULT_SCALE", "truth-o-meter")
 FACTCHECK_ORGANIZATION = env_str("FACTCHECK_ORGANIZATION", "Fact-check desk")
-FACTCHECK_PUBLIC_URL = (env_str("FACTCHECK_PUBLIC_URL") or "http://localhost:8000").rstrip("/")
+# Scheme and host of public links (ClaimReview and Web Annotation ids); empty: the address
+# each request came to.
+FACTCHECK_PUBLIC_URL = (env_str("FACTCHECK_PUBLIC_URL") or "").rstrip("/")
+_PUBLIC_URL_RE = r"https?://[^/?#\s]+(/[^?#\s]*)?"
+if FACTCHECK_PUBLIC_URL and not re.fullmatch(_PUBLIC_URL_RE, FACTCHECK_PUBLIC_URL):
+    raise ConfigError(f"FACTCHECK_PUBLIC_URL={FACTCHECK_PUBLIC_URL!r} must be an http(s) URL.")
 # URL import: refuse private, loopback and link-local addresses (SSRF) unless allowed.
 IMPORT_ALLOW_PRIVATE_URLS = env_bool("IMPORT_ALLOW_PRIVATE_URLS", False)
 IMPORT_URL_TIMEOUT = env_float("IMPORT_URL_TIMEOUT", 15.0, minimum=0.1)

@@ -37,6 +37,7 @@ from annotations.api.formats import (
     claim_review,
     is_orphaned,
     iso,
+    public_base,
     public_url,
     web_annotation,
 )
@@ -255,10 +256,12 @@ class ClaimReviewExport(_Export):
             raise ValidationError(filterset.errors)
         qs = filterset.qs.order_by("id")
         bounds = rating_bounds()
+        base = public_base(request)
 
         def items() -> Iterator[str]:
             for row in qs.iterator(chunk_size=CHUNK):
-                yield _dumps(claim_review(row, bounds.get(row.article.verdict_scale_id)))
+                scale_bounds = bounds.get(row.article.verdict_scale_id)
+                yield _dumps(claim_review(row, scale_bounds, base=base))
 
         if fmt == "json":
             return _stream(_json_array(items()), "application/json", "claimreview.json", prime=2)
@@ -287,7 +290,8 @@ class WebAnnotationExport(_Export):
     )
     def get(self, request: Request) -> Any:
         qs = filtered_annotations(request)
-        collection = public_url("/api/exports/webannotation.jsonld")
+        base = public_base(request)
+        collection = public_url("/api/exports/webannotation.jsonld", base)
         head = (
             "{"
             f'"@context":{_dumps(ANNO_CONTEXT)},"id":{_dumps(collection)},'
@@ -295,7 +299,7 @@ class WebAnnotationExport(_Export):
             f'"first":{{"id":{_dumps(collection + "#page1")},"type":"AnnotationPage",'
             '"items":['
         )
-        items = (_dumps(web_annotation(a)) for a in qs.iterator(chunk_size=CHUNK))
+        items = (_dumps(web_annotation(a, base=base)) for a in qs.iterator(chunk_size=CHUNK))
         return _stream(
             _json_array(items, head=head, tail="]}}"),
             'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from annotations.models import Annotation, VerdictLabel
 from annotations.models.review import AnchorStatus
@@ -30,13 +31,27 @@ _ORGANISATION = re.compile(
 )
 
 
-def public_url(path: str) -> str:
-    return f"{settings.FACTCHECK_PUBLIC_URL}{path}"
+FALLBACK_BASE = "http://localhost:8000"
 
 
-def verdict_url(annotation_id: int) -> str:
-    """The stable public address of one verdict (ClaimReview ``url``)."""
-    return public_url(f"/verdicts/{annotation_id}/")
+def public_base(request: HttpRequest | None) -> str:
+    """Scheme and host of the public links: FACTCHECK_PUBLIC_URL when set, else the address
+    the request came to (so the port the server runs on is right)."""
+    if settings.FACTCHECK_PUBLIC_URL:
+        return settings.FACTCHECK_PUBLIC_URL
+    if request is None:
+        return FALLBACK_BASE
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def public_url(path: str, base: str) -> str:
+    return f"{base}{path}"
+
+
+def verdict_url(annotation_id: int, base: str) -> str:
+    """The stable public address of one verdict (ClaimReview ``url``), a page of
+    annotations.web.verdicts."""
+    return public_url(f"/verdicts/{annotation_id}/", base)
 
 
 def is_orphaned(annotation: Annotation) -> bool:
@@ -68,7 +83,9 @@ def claimant_type(claimant: str) -> str:
     return "Organization" if _ORGANISATION.search(claimant) else "Person"
 
 
-def claim_review(annotation: Annotation, bounds: tuple[int, int] | None) -> dict[str, Any]:
+def claim_review(
+    annotation: Annotation, bounds: tuple[int, int] | None, *, base: str
+) -> dict[str, Any]:
     """schema.org ClaimReview for one verdict annotation (article and verdict prefetched).
 
     ``bounds`` is the (worst, best) ordinal of the article's scale. A label outside the
@@ -99,20 +116,20 @@ def claim_review(annotation: Annotation, bounds: tuple[int, int] | None) -> dict
     return {
         "@context": SCHEMA_CONTEXT,
         "@type": "ClaimReview",
-        "url": verdict_url(annotation.pk),
+        "url": verdict_url(annotation.pk, base),
         "claimReviewed": annotation.quote,
         "itemReviewed": claim,
         "reviewRating": rating,
         "author": {
             "@type": "Organization",
             "name": settings.FACTCHECK_ORGANIZATION,
-            "url": settings.FACTCHECK_PUBLIC_URL,
+            "url": base,
         },
         "datePublished": published.date().isoformat(),
     }
 
 
-def web_annotation(annotation: Annotation) -> dict[str, Any]:
+def web_annotation(annotation: Annotation, *, base: str) -> dict[str, Any]:
     """W3C Web Annotation (JSON-LD) for one annotation (reviewer, verdict, article loaded).
 
     TextPositionSelector offsets count Unicode code points, which is what the W3C model means
@@ -130,7 +147,8 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
                 "purpose": "assessing",
                 "value": annotation.verdict.name,
                 "id": public_url(
-                    f"/api/verdict-scales/{article.verdict_scale_id}/#{annotation.verdict.slug}"
+                    f"/api/verdict-scales/{article.verdict_scale_id}/#{annotation.verdict.slug}",
+                    base,
                 ),
             }
         )
@@ -168,7 +186,7 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
         )
     data: dict[str, Any] = {
         "@context": ANNO_CONTEXT,
-        "id": public_url(f"/api/annotations/{annotation.pk}/"),
+        "id": public_url(f"/api/annotations/{annotation.pk}/", base),
         "type": "Annotation",
         "motivation": "assessing" if annotation.verdict_id else "tagging",
         "creator": {
@@ -179,7 +197,7 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
         "modified": iso(annotation.updated_at),
         "body": body,
         "target": {
-            "source": article.url or public_url(f"/api/articles/{article.pk}/"),
+            "source": article.url or public_url(f"/api/articles/{article.pk}/", base),
             "selector": selectors,
         },
     }

@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.filters import VerdictFilter
-from annotations.api.formats import claim_review, iso, verdict_url
+from annotations.api.formats import claim_review, iso, public_base, verdict_url
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
 from annotations.models.review import AnnotationKind
@@ -234,7 +234,7 @@ class VerdictSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
-        return verdict_dict(row)
+        return verdict_dict(row, base=public_base(self.context.get("request")))
 
 
 def _tombstone(row: dict[str, Any]) -> dict[str, Any]:
@@ -249,7 +249,7 @@ def _tombstone(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def verdict_dict(row: dict[str, Any]) -> dict[str, Any]:
+def verdict_dict(row: dict[str, Any], *, base: str) -> dict[str, Any]:
     """The JSON of one verdict row (a dict from verdict_rows, after attach_reviewer_verdicts)."""
     if is_tombstone(row):
         return _tombstone(row)
@@ -296,7 +296,7 @@ def verdict_dict(row: dict[str, Any]) -> dict[str, Any]:
         "supersedes": [r["id"] for r in reviews] if final else [],
         "note": row["note"],
         "evidence_urls": list(row["evidence_urls"] or []),
-        "url": verdict_url(row["id"]),
+        "url": verdict_url(row["id"], base),
         "created_at": iso(row["created_at"]),
         "updated_at": updated_at,
     }
@@ -338,14 +338,15 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = verdict_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         attach_reviewer_verdicts(page, request.user)
-        return self.get_paginated_response([verdict_dict(row) for row in page])
+        base = public_base(request)
+        return self.get_paginated_response([verdict_dict(row, base=base) for row in page])
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = verdict_rows(self.get_queryset().filter(pk=kwargs["pk"])).first()
         if row is None:
             raise NotFound("No verdict with this id that you can see.")
         attach_reviewer_verdicts([row], request.user)
-        return Response(verdict_dict(row))
+        return Response(verdict_dict(row, base=public_base(request)))
 
     @extend_schema(
         summary="schema.org ClaimReview of one verdict",
@@ -359,4 +360,7 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def claimreview(self, request: Request, pk: str | None = None) -> Response:
         row = self.get_object()
         bounds = rating_bounds().get(row.article.verdict_scale_id)
-        return Response(claim_review(row, bounds), content_type="application/ld+json")
+        return Response(
+            claim_review(row, bounds, base=public_base(request)),
+            content_type="application/ld+json",
+        )

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.filters import UPDATED_SINCE_HELP, AnnotationFilter, ArticleFilter
-from annotations.api.formats import ANNO_CONTEXT, web_annotation
+from annotations.api.formats import ANNO_CONTEXT, public_base, web_annotation
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.api.renderers import WebAnnotationRenderer
 from annotations.api.serializers import (
@@ -200,7 +200,11 @@ class AnnotationViewSet(
                 "@context": ANNO_CONTEXT,
                 "id": request.build_absolute_uri(),
                 "type": "AnnotationPage",
-                "items": [web_annotation(a) for a in page if a.deleted_at is None],
+                "items": [
+                    web_annotation(a, base=public_base(request))
+                    for a in page
+                    if a.deleted_at is None
+                ],
             }
             if next_url:
                 body["next"] = next_url
@@ -213,7 +217,7 @@ class AnnotationViewSet(
         if etag in (tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         if self._wants_web_annotation(request) and annotation.deleted_at is None:
-            response = Response(web_annotation(annotation))
+            response = Response(web_annotation(annotation, base=public_base(request)))
         else:
             response = Response(self.get_serializer(annotation).data)
         response["ETag"] = etag_for(annotation)

@@ -87,6 +87,11 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
     def finals(self) -> AnnotationQuerySet:
         return self.filter(kind=AnnotationKind.FINAL)
 
+    def published_verdicts(self) -> AnnotationQuerySet:
+        """Official verdicts anyone may read: live finals with a verdict on a published
+        article (what the public verdict pages and the ClaimReview export show)."""
+        return self.alive().finals().filter(verdict__isnull=False, article__status="published")
+
     def visible_to(self, user: Any) -> AnnotationQuerySet:
         """Annotations (including soft-deleted tombstones) this user may see.
 

@@ -10,6 +10,7 @@ from annotations.web import (
     imports,
     revisions,
     tokens,
+    verdicts,
     views,
 )
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("articles/<int:pk>/", views.annotate, name="annotate"),
     path("healthz", views.healthz, name="healthz"),
+    path("verdicts/<int:pk>/", verdicts.verdict_page, name="verdict-page"),
     path("imports/", imports.index, name="imports"),
     path("imports/upload", imports.upload, name="import-upload"),
     path("imports/urls", imports.from_urls, name="import-urls"),
