@@ -55,8 +55,8 @@ CHUNK = 2000
 ARTICLE_BATCH = 200
 CSV_COLUMNS = [
     "id", "article_id", "article_url", "article_title", "reviewer", "kind", "state", "tag",
-    "verdict", "verdict_name", "start", "end", "quote", "claimant", "note", "evidence_urls",
-    "version", "created_at", "updated_at", "orphaned",
+    "verdict", "verdict_name", "start", "end", "quote", "claimant", "claimant_type", "note",
+    "evidence_urls", "version", "created_at", "updated_at", "orphaned",
 ]  # fmt: skip
 FILTER_NOTE = "Accepts the filters of /api/annotations/ (article, tag, verdict, reviewer, …)."
 
@@ -87,6 +87,7 @@ def annotation_record(a: Annotation) -> dict[str, Any]:
         "verdict": a.verdict.slug if a.verdict_id else None,
         "verdict_name": a.verdict.name if a.verdict_id else None,
         "claimant": a.claimant,
+        "claimant_type": a.claimant_type,
         "note": a.note,
         "evidence_urls": list(a.evidence_urls or []),
         "state": a.state,

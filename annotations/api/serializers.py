@@ -12,6 +12,7 @@ from annotations.models import (
     Annotation,
     ApiToken,
     Article,
+    ClaimantType,
     ImportJob,
     Tag,
     VerdictLabel,
@@ -54,6 +55,13 @@ class AnnotationWriteSerializer(StrictSerializer):
         required=False, allow_null=True, allow_blank=True, help_text="Label slug of the scale."
     )
     claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices,
+        required=False,
+        allow_blank=True,
+        help_text="person, organization or blank (unknown). Left out: the type last used for "
+        "this claimant name (on this article first), else unknown.",
+    )
     note = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=10_000
     )
@@ -82,7 +90,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
         model = Annotation
         fields = [
             "id", "article", "reviewer", "kind", "start", "end", "quote", "prefix", "suffix",
-            "tag", "verdict", "verdict_name", "claimant", "note", "evidence_urls", "state",
+            "tag", "verdict", "verdict_name", "claimant", "claimant_type", "note", "evidence_urls",
+            "state",
             "anchor_status", "needs_attention", "version", "created_at", "updated_at",
             "deleted",
         ]  # fmt: skip

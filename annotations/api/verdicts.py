@@ -30,7 +30,7 @@ from annotations.api.filters import VerdictFilter
 from annotations.api.formats import claim_review, iso, public_base, verdict_url
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
-from annotations.models.review import AnnotationKind
+from annotations.models.review import AnnotationKind, ClaimantType
 
 VERDICT_TAGS = (Tag.CLAIM, Tag.ESTIMATE, Tag.DENIAL)
 # Columns of the article a verdict row needs; its text can be megabytes.
@@ -78,8 +78,9 @@ def verdict_queryset(user: Any, *, sync: bool = False) -> QuerySet[Annotation]:
 # A verdict row as a flat dict: fetched with .values() because building model instances
 # (four per row with the joins) was most of the cost of a page.
 ROW_VALUES = (
-    "id", "kind", "tag", "quote", "start", "end", "prefix", "suffix", "claimant", "note",
-    "evidence_urls", "rationale", "created_at", "updated_at", "deleted_at", "verdict_id",
+    "id", "kind", "tag", "quote", "start", "end", "prefix", "suffix", "claimant",
+    "claimant_type", "note", "evidence_urls", "rationale", "created_at", "updated_at",
+    "deleted_at", "verdict_id",
     "based_on_id", "article_id", "article__title", "article__url", "article__source",
     "article__published_at", "article__status", "reviewer__username", "verdict__slug",
     "verdict__name", "verdict__ordinal", "verdict__is_rateable",
@@ -220,6 +221,9 @@ class VerdictSerializer(serializers.Serializer):
     prefix = serializers.CharField()
     suffix = serializers.CharField()
     claimant = serializers.CharField()
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices, allow_blank=True, help_text="Blank: unknown."
+    )
     verdict = LabelSerializer(help_text="This row's verdict (the final one for a final row).")
     final_verdict = FinalVerdictSerializer(allow_null=True)
     reviewer_verdicts = ReviewerVerdictSerializer(many=True)
@@ -282,6 +286,7 @@ def verdict_dict(row: dict[str, Any], *, base: str) -> dict[str, Any]:
         "prefix": row["prefix"],
         "suffix": row["suffix"],
         "claimant": row["claimant"],
+        "claimant_type": row["claimant_type"],
         "verdict": verdict,
         "final_verdict": {
             "id": row["id"],

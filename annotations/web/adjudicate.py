@@ -80,6 +80,7 @@ def _span_fields(request: HttpRequest, article: Article) -> dict[str, Any]:
         "tag": request.POST.get("tag"),
         "verdict": request.POST.get("verdict") or None,
         "claimant": request.POST.get("claimant", ""),
+        "claimant_type": request.POST.get("claimant_type", ""),
         "note": request.POST.get("note", ""),
         "evidence_urls": evidence,
     }
