@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.errors import problem
+from annotations.api.pagination import StrictCursorPagination
 from annotations.ids import parse_id
 from annotations.models import Via
 from annotations.services.adjudication import AdjudicationError
@@ -29,7 +29,7 @@ class ServiceErrors:
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
-class IdCursor(CursorPagination):
+class IdCursor(StrictCursorPagination):
     """Keyset pages by id: stable while rows are appended (the history only grows)."""
 
     ordering = ("id",)

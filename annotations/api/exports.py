@@ -167,6 +167,8 @@ def articles_with_annotations(
         last = ids[-1]
 
 
+JSON_OBJECT = {"type": "object", "additionalProperties": True}
+JSON_ARRAY = {"type": "array", "items": JSON_OBJECT}
 EXPORT_RESPONSES = {400: OpenApiResponse(description="Problem: a bad filter value.")}
 
 
@@ -241,7 +243,7 @@ class ClaimReviewExport(_Export):
         ],
         responses={
             (200, "application/x-ndjson"): OpenApiTypes.STR,
-            (200, "application/json"): OpenApiTypes.STR,
+            (200, "application/json"): JSON_ARRAY,
             **EXPORT_RESPONSES,
         },
     )
@@ -287,7 +289,7 @@ class WebAnnotationExport(_Export):
         description="An AnnotationCollection whose first AnnotationPage embeds all items "
         "(streamed). TextPositionSelector offsets are Unicode code points. " + FILTER_NOTE,
         parameters=filter_parameters(AnnotationFilter),
-        responses={(200, "application/ld+json"): OpenApiTypes.STR, **EXPORT_RESPONSES},
+        responses={(200, "application/ld+json"): JSON_OBJECT, **EXPORT_RESPONSES},
     )
     def get(self, request: Request) -> Any:
         qs = filtered_annotations(request)
@@ -386,7 +388,7 @@ class LabelStudioExport(_Export):
         'estimate) and a per-region `<Choices name="verdict" toName="text" perRegion="true">`'
         ". Finals are the annotation with `ground_truth: true`. " + FILTER_NOTE,
         parameters=[*filter_parameters(AnnotationFilter), OFFSETS_PARAM],
-        responses={(200, "application/json"): OpenApiTypes.STR, **EXPORT_RESPONSES},
+        responses={(200, "application/json"): JSON_ARRAY, **EXPORT_RESPONSES},
     )
     def get(self, request: Request) -> Any:
         utf16 = _offset_mode(request)

@@ -53,3 +53,74 @@ a wrong media type), a stale `If-Match` is 412.
 def add_guide(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     result.setdefault("info", {})["description"] = GUIDE.strip()
     return result
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages per field (`field.sub` for nested ones).",
+        },
+        "current_version": {"type": "integer", "description": "412 only: the stored version."},
+    },
+}
+ERRORS = {
+    400: "Bad input: a body, query parameter or header that is wrong; `errors` says which.",
+    401: "No credentials, or a bad or revoked token.",
+    403: "Signed in but not allowed (role, read-only token, CSRF for sessions).",
+    404: "Unknown, or not visible to you.",
+    406: "The Accept header asks for a format this operation does not give.",
+    409: "Conflicts with the current state (e.g. an adjudication step out of order).",
+    412: "If-Match names a version that is no longer current.",
+    413: "Request body too large.",
+    415: "Content-Type is not application/json.",
+    429: "Too many requests; wait for Retry-After seconds.",
+    500: "Unexpected error (logged; nothing was changed).",
+    503: "The database is unavailable or too slow; retry after Retry-After seconds.",
+}
+EVERY_OPERATION = (400, 401, 403, 404, 406, 429, 500, 503)
+WRITES = {"post": (409, 413, 415), "put": (409, 412, 413, 415), "patch": (409, 412, 413, 415)}
+WRITES["delete"] = (409, 412)
+PARAMETER_ID_NAMES = {"article", "annotation", "import_job", "reviewer", "verdict_scale", "id"}
+
+
+def add_problem_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Document what every operation can answer besides success: problem+json errors.
+
+    The API's errors come from one handler (annotations/api/errors.py), so they are the same
+    everywhere; listing them per operation lets clients and schemathesis check them. Query
+    parameters may be sent empty (``?tag=``): that means "not given", as in an HTML form.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for code in (*EVERY_OPERATION, *WRITES.get(method, ())):
+                existing = responses.get(str(code), {})
+                responses[str(code)] = {
+                    "description": existing.get("description") or ERRORS[code],
+                    "content": problem,
+                }
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") != "query" or parameter.get("required"):
+                    continue
+                parameter["allowEmptyValue"] = True
+                if schema.get("type") == "integer" and parameter["name"] in PARAMETER_ID_NAMES:
+                    schema.setdefault("minimum", 1)
+                    schema.setdefault("maximum", 2**63 - 1)
+    return result

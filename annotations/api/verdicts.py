@@ -359,7 +359,7 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         "ingest it. reviewRating.ratingValue is the label's ordinal; bestRating/worstRating "
         "span the scale's rateable labels; labels outside the rating (e.g. Unverifiable) "
         "have only alternateName.",
-        responses={200: {"type": "object", "additionalProperties": True}},
+        responses={(200, "application/ld+json"): {"type": "object", "additionalProperties": True}},
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def claimreview(self, request: Request, pk: str | None = None) -> Response:
