@@ -54,7 +54,7 @@ def int_param(request: Request, name: str) -> int | None:
     if value is None or value == "":
         return None
     number = parse_id(value)
-    if number is None:
+    if not number:  # not an id, or 0 (ids start at 1)
         raise ValidationError({name: ["Must be a positive whole number (an id)."]})
     return number
 

@@ -156,7 +156,11 @@ def article_agreement(request: Request, id: int) -> Response:
     ),
     parameters=[
         OpenApiParameter("source", OpenApiTypes.STR, description="Only this outlet."),
-        OpenApiParameter("import_job", OpenApiTypes.STR, description="Import job id, or `none`."),
+        OpenApiParameter(
+            "import_job",
+            {"type": "string", "pattern": "^([0-9]{1,18}|none)$"},
+            description="Import job id, or `none`.",
+        ),
     ],
     responses={
         200: inline_serializer(
@@ -189,6 +193,8 @@ def article_agreement_list(request: Request) -> Response:
         )
     )
     source = request.query_params.get("source")
+    if source and "\x00" in source:
+        raise ValidationError({"source": ["Null characters are not allowed."]})
     if source is not None:
         qs = qs.filter(article__source=source)
     job = request.query_params.get("import_job")

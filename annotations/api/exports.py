@@ -31,6 +31,7 @@ from annotations.api.filters import (
     FilterBackend,
     VerdictFilter,
     filter_parameters,
+    reject_repeated,
 )
 from annotations.api.formats import (
     ANNO_CONTEXT,
@@ -112,6 +113,7 @@ def filtered_annotations(request: Request) -> QuerySet[Annotation]:
         .select_related("article", "reviewer", "verdict")
         .defer(*ARTICLE_HEAVY)
     )
+    reject_repeated(request.query_params, AnnotationFilter.base_filters)
     filterset = AnnotationFilter(request.query_params, queryset=qs, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
@@ -254,6 +256,7 @@ class ClaimReviewExport(_Export):
         qs = verdict_queryset(request.user).filter(kind=AnnotationKind.FINAL)
         if not (include in ("true", "1") and roles.is_adjudicator(request.user)):
             qs = qs.filter(article__status=ArticleStatus.PUBLISHED)
+        reject_repeated(request.query_params, VerdictFilter.base_filters)
         filterset = VerdictFilter(request.query_params, queryset=qs, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
@@ -321,7 +324,7 @@ OFFSETS_PARAM = OpenApiParameter(
 
 
 def _offset_mode(request: Request) -> bool:
-    mode = request.query_params.get("offsets", "codepoints")
+    mode = request.query_params.get("offsets") or "codepoints"
     if mode not in ("codepoints", "utf16"):
         raise ValidationError({"offsets": ["Use codepoints or utf16."]})
     return mode == "utf16"

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
 
 from annotations.ids import parse_id
 from annotations.models import Annotation, Article, ArticleStatus, ImportJob, Tag
@@ -201,6 +202,15 @@ def filter_parameters(filterset: type[df.FilterSet]) -> list[OpenApiParameter]:
     return params
 
 
+def reject_repeated(params: Any, names: Any) -> None:
+    """A filter given twice (``?tag=claim&tag=denial``) is refused: only one would be used."""
+    repeated = {
+        name: ["Give this parameter once."] for name in names if len(params.getlist(name)) > 1
+    }
+    if repeated:
+        raise ValidationError(repeated)
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter, skipped when the request names none of the view's filters.
 
@@ -213,6 +223,7 @@ class FilterBackend(DjangoFilterBackend):
         if filterset_class is None:
             return queryset
         params = request.query_params
+        reject_repeated(params, filterset_class.base_filters)
         if not any(name in params for name in filterset_class.base_filters):
             return queryset
         return super().filter_queryset(request, queryset, view)

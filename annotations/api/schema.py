@@ -89,7 +89,35 @@ ERRORS = {
 EVERY_OPERATION = (400, 401, 403, 404, 406, 429, 500, 503)
 WRITES = {"post": (409, 413, 415), "put": (409, 412, 413, 415), "patch": (409, 412, 413, 415)}
 WRITES["delete"] = (409, 412)
-PARAMETER_ID_NAMES = {"article", "annotation", "import_job", "reviewer", "verdict_scale", "id"}
+PARAMETER_ID_NAMES = {"article", "annotation", "import_job", "verdict_scale", "id"}
+MAX_ID = 10**18 - 1  # 18 digits: what ids in paths and parameters accept (annotations/ids.py)
+DATE_TIME_PARAMETERS = {"updated_since"}
+BOOLEAN_PARAMETERS = {"published", "has_final", "include_unpublished", "needs_attention"}
+JSON_LD = {"type": "object", "additionalProperties": True}
+
+
+def sync_row(component: str, tombstone: dict[str, Any]) -> dict[str, Any]:
+    """A row of a keyset page (the paginator wraps it): a ``component`` object or, in sync
+    mode, a tombstone."""
+    return {"anyOf": [{"$ref": f"#/components/schemas/{component}"}, tombstone]}
+
+
+def tombstone(*fields: str) -> dict[str, Any]:
+    """A deleted row in sync mode: ``{id, deleted: true, updated_at, ...}``."""
+    properties: dict[str, Any] = {
+        "id": {"type": "integer"},
+        "deleted": {"type": "boolean", "enum": [True]},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "version": {"type": "integer"},
+        "reason": {"type": "string", "enum": ["deleted", "no_verdict", "superseded"]},
+    }
+    return {
+        "type": "object",
+        "required": ["id", "deleted", "updated_at", *fields],
+        "properties": {
+            k: v for k, v in properties.items() if k in ("id", "deleted", "updated_at", *fields)
+        },
+    }
 
 
 def add_problem_responses(
@@ -109,6 +137,11 @@ def add_problem_responses(
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
+            for response in responses.values():
+                for media_type, content in response.get("content", {}).items():
+                    if "ld+json" in media_type and "$ref" not in content.get("schema", {}):
+                        # JSON-LD documents, never wrapped in our JSON pages.
+                        content["schema"] = JSON_LD
             for code in (*EVERY_OPERATION, *WRITES.get(method, ())):
                 existing = responses.get(str(code), {})
                 responses[str(code)] = {
@@ -120,7 +153,14 @@ def add_problem_responses(
                 if parameter.get("in") != "query" or parameter.get("required"):
                     continue
                 parameter["allowEmptyValue"] = True
-                if schema.get("type") == "integer" and parameter["name"] in PARAMETER_ID_NAMES:
-                    schema.setdefault("minimum", 1)
-                    schema.setdefault("maximum", 2**63 - 1)
+                name, kind = parameter["name"], schema.get("type")
+                if kind in ("integer", "number") and name in PARAMETER_ID_NAMES:
+                    schema.update(type="integer", minimum=1, maximum=MAX_ID)
+                elif name in BOOLEAN_PARAMETERS:
+                    parameter["schema"] = {"type": "boolean"}
+                elif name in DATE_TIME_PARAMETERS:
+                    schema.update(type="string", format="date-time")
+                elif kind == "string" and "enum" not in schema and "format" not in schema:
+                    # Query strings are text: a NUL character is refused (400).
+                    schema.setdefault("pattern", "^[^\\u0000]*$")
     return result

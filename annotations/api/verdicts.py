@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from annotations.api.filters import VerdictFilter
 from annotations.api.formats import claim_review, iso, public_base, verdict_url
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
+from annotations.api.schema import sync_row, tombstone
 from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
 from annotations.models.review import AnnotationKind, ClaimantType
 
@@ -324,6 +325,7 @@ def is_sync_request(request: Request) -> bool:
                 "for rows that were deleted, lost their verdict or were superseded by a final.",
             )
         ],
+        responses={200: sync_row("Verdict", tombstone("reason"))},
     ),
     retrieve=extend_schema(summary="One verdict", description=VERDICTS_DESCRIPTION),
 )

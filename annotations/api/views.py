@@ -24,6 +24,7 @@ from annotations.api.filters import UPDATED_SINCE_HELP, AnnotationFilter, Articl
 from annotations.api.formats import ANNO_CONTEXT, public_base, web_annotation
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.api.renderers import WebAnnotationRenderer
+from annotations.api.schema import JSON_LD, sync_row, tombstone
 from annotations.api.serializers import (
     AnnotationSerializer,
     AnnotationUpdateSerializer,
@@ -38,7 +39,7 @@ from annotations.services import annotating
 
 ETAG_PARAM = OpenApiParameter(
     "If-Match",
-    str,
+    {"type": "string", "pattern": '^(\\*|(W/)?"[0-9]{1,18}")$'},
     OpenApiParameter.HEADER,
     description='The ETag you read (e.g. "3"). A stale one is answered 412 and nothing changes.',
 )
@@ -139,9 +140,18 @@ ANNOTATIONS_DESCRIPTION = (
         summary="List annotations",
         description=ANNOTATIONS_DESCRIPTION,
         parameters=[OpenApiParameter("updated_since", str, description=UPDATED_SINCE_HELP)],
+        responses={
+            (200, "application/json"): sync_row("Annotation", tombstone("version")),
+            (200, "application/ld+json"): JSON_LD,
+        },
     ),
     retrieve=extend_schema(
-        summary="One annotation (ETag = its version)", description=ANNOTATIONS_DESCRIPTION
+        summary="One annotation (ETag = its version)",
+        description=ANNOTATIONS_DESCRIPTION,
+        responses={
+            (200, "application/json"): AnnotationSerializer,
+            (200, "application/ld+json"): JSON_LD,
+        },
     ),
     create=extend_schema(
         summary="Create an annotation",
