@@ -108,3 +108,35 @@ def test_web_pages_take_non_ascii_digits_without_500(client, alice, carol, artic
     assert response.status_code in (200, 403, 404)
     response = web.get(f"/articles/{article.pk}/revisions/?diff=¹")
     assert response.status_code in (200, 403, 404)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("note", 123),
+        ("claimant", True),
+        ("quote", 5),
+        ("start", "0"),
+        ("start", True),
+        ("tag", 1),
+        ("verdict", 2),
+        ("evidence_urls", [1]),
+        ("claimant_type", 0),
+    ],
+)
+def test_wrong_json_types_are_refused_not_coerced(client, alice, article, field, value):
+    body = {"article": article.pk, "start": 0, "end": 5, "quote": article.text[:5], "tag": "claim"}
+    response = client.post("/api/annotations/", {**body, field: value}, format="json")
+    problem = _assert_problem(response, 400)
+    assert field in problem["errors"], problem
+    from annotations.models import Annotation
+
+    assert not Annotation.objects.filter(article=article).exists()
+
+
+def test_note_123_is_not_stored_by_patch(client, alice, article):
+    annotation = make_annotation(article, alice, 0, 5, note="kept")
+    response = client.patch(f"/api/annotations/{annotation.pk}/", {"note": 123}, format="json")
+    _assert_problem(response, 400)
+    annotation.refresh_from_db()
+    assert annotation.note == "kept"

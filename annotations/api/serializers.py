@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 from annotations.api.formats import iso
@@ -23,8 +24,31 @@ from annotations.models.tokens import TokenScope
 MAX_OFFSET = 2**31 - 1  # the database column's range; larger is never a valid offset
 
 
+def json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """Why ``value`` has the wrong JSON type for ``field`` (DRF would coerce 123 to "123",
+    "5" to 5 and true to 1, storing what the client never meant), or None."""
+    if value is None:
+        return None  # allow_null decides
+    if isinstance(field, serializers.ListField):
+        if not isinstance(value, list):
+            return "Must be a list."
+        for i, item in enumerate(value):
+            if problem := json_type_error(field.child, item):
+                return f"Item {i}: {problem}"
+        return None
+    if isinstance(field, serializers.CharField | serializers.ChoiceField):
+        return None if isinstance(value, str) else "Must be a string."
+    if isinstance(field, serializers.IntegerField):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "Must be a whole number."
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    return None
+
+
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo is an error rather than silently ignored."""
+    """Refuses fields it does not know (a typo is an error rather than silently ignored) and,
+    in JSON bodies, values of the wrong type (no coercion of 123 into "123")."""
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):
@@ -34,6 +58,14 @@ class StrictSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {name: ["Unknown field."] for name in sorted(unknown)}
             )
+        if not isinstance(data, QueryDict):  # form fields are all text: only JSON has types
+            wrong = {
+                name: [problem]
+                for name, value in data.items()
+                if (problem := json_type_error(self.fields[name], value))
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
 
 
