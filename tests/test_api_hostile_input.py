@@ -140,3 +140,20 @@ def test_note_123_is_not_stored_by_patch(client, alice, article):
     _assert_problem(response, 400)
     annotation.refresh_from_db()
     assert annotation.note == "kept"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/99999999999999999999999/",
+        "/articles/99999999999999999999999/history/",
+        "/imports/99999999999999999999999/",
+        "/verdicts/99999999999999999999999/",
+    ],
+)
+def test_huge_ids_in_web_paths_are_404(carol, path):
+    from django.test import Client
+
+    web = Client()
+    web.force_login(carol)
+    assert web.get(path).status_code == 404
