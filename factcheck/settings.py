@@ -111,10 +111,11 @@ else:
     # A stalled or unreachable server must not hang requests (or workers) forever: give up
     # connecting after DB_CONNECT_TIMEOUT seconds and cancel any statement running longer than
     # DB_STATEMENT_TIMEOUT_MS (0 turns it off); both end in a 503 with Retry-After.
+    _statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 15000, minimum=0)
     _db["OPTIONS"] = {
         **_db.get("OPTIONS", {}),
         "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, minimum=1),
-        "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 15000, minimum=0)}",
+        "options": f"-c statement_timeout={_statement_timeout_ms}",
     }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
