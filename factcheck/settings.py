@@ -8,6 +8,7 @@ Every variable is listed in .env.example.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "annotations.web.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -106,11 +108,23 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        # Seconds a connection waits for another's write lock before "database is locked"
+        # (answered 503): a stuck writer must not hold requests forever.
+        "timeout": env_int("DB_BUSY_TIMEOUT", 20, minimum=1),
     }
     # Tests use a file, not :memory:, so that a real worker process can share the test database.
     _db["TEST"] = {"NAME": env_str("TEST_SQLITE_PATH") or str(VAR_DIR / "test-db.sqlite3")}
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+else:
+    # A stalled or unreachable server must not hang requests (or workers) forever: give up
+    # connecting after DB_CONNECT_TIMEOUT seconds and cancel any statement running longer than
+    # DB_STATEMENT_TIMEOUT_MS (0 turns it off); both end in a 503 with Retry-After.
+    _statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 15000, minimum=0)
+    _db["OPTIONS"] = {
+        **_db.get("OPTIONS", {}),
+        "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, minimum=1),
+        "options": f"-c statement_timeout={_statement_timeout_ms}",
+    }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -232,7 +246,12 @@ FACTCHECK_BLIND_REVIEW = env_bool("FACTCHECK_BLIND_REVIEW", True)
 FACTCHECK_ASSIGNMENT_MODE = env_choice("FACTCHECK_ASSIGNMENT_MODE", "open", ("open", "assigned"))
 FACTCHECK_DEFAULT_SCALE = env_str("FACTCHECK_DEFAULT_SCALE", "truth-o-meter")
 FACTCHECK_ORGANIZATION = env_str("FACTCHECK_ORGANIZATION", "Fact-check desk")
-FACTCHECK_PUBLIC_URL = (env_str("FACTCHECK_PUBLIC_URL") or "http://localhost:8000").rstrip("/")
+# Scheme and host of public links (ClaimReview and Web Annotation ids); empty: the address
+# each request came to.
+FACTCHECK_PUBLIC_URL = (env_str("FACTCHECK_PUBLIC_URL") or "").rstrip("/")
+_PUBLIC_URL_RE = r"https?://[^/?#\s]+(/[^?#\s]*)?"
+if FACTCHECK_PUBLIC_URL and not re.fullmatch(_PUBLIC_URL_RE, FACTCHECK_PUBLIC_URL):
+    raise ConfigError(f"FACTCHECK_PUBLIC_URL={FACTCHECK_PUBLIC_URL!r} must be an http(s) URL.")
 # URL import: refuse private, loopback and link-local addresses (SSRF) unless allowed.
 IMPORT_ALLOW_PRIVATE_URLS = env_bool("IMPORT_ALLOW_PRIVATE_URLS", False)
 IMPORT_URL_TIMEOUT = env_float("IMPORT_URL_TIMEOUT", 15.0, minimum=0.1)
@@ -307,7 +326,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -334,6 +353,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "annotations.api.schema.add_guide",
+        "annotations.api.schema.add_problem_responses",
     ],
 }
 

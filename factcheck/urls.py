@@ -13,3 +13,6 @@ urlpatterns = [
     path("claims/", include("claims.web.urls")),
     path("", include("annotations.web.urls")),
 ]
+
+handler404 = "annotations.web.errors.page_not_found"
+handler500 = "annotations.web.errors.server_error"

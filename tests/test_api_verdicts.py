@@ -26,7 +26,13 @@ def claims(article, alice, bob, carol):
     # A span without a verdict is not a verdict.
     make_annotation(article, alice, 84, 96, tag="denial")
     final = make_final(
-        article, carol, 0, 40, verdict=label(article, "false"), claimant="Russian defence ministry"
+        article,
+        carol,
+        0,
+        40,
+        verdict=label(article, "false"),
+        claimant="Russian defence ministry",
+        claimant_type="organization",
     )
     return {"alice": a, "bob": b, "only_bob": c, "final": final}
 
@@ -124,7 +130,13 @@ def test_claimreview_of_a_verdict(claims, carol, settings):
 
 def test_claimreview_of_an_unrateable_label_has_no_rating_value(article, carol):
     final = make_final(
-        article, carol, 0, 5, verdict=label(article, "unverifiable"), claimant="Ann Lee"
+        article,
+        carol,
+        0,
+        5,
+        verdict=label(article, "unverifiable"),
+        claimant="Ann Lee",
+        claimant_type="person",
     )
     body = session_client(carol).get(f"/api/verdicts/{final.pk}/claimreview/").json()
     assert body["reviewRating"] == {"@type": "Rating", "alternateName": "Unverifiable"}

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -21,7 +26,7 @@ from annotations.api.serializers import (
     ArticleSerializer,
     StrictSerializer,
 )
-from annotations.api.views import etag_for, expected_version
+from annotations.api.views import ETAG_PARAM, etag_for, expected_version
 from annotations.models import Annotation, Article
 from annotations.services import adjudication as adj
 from annotations.services import publishing
@@ -221,6 +226,31 @@ class ArticleStepView(ServiceErrors, APIView):
         return Response(body)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List final annotations",
+        parameters=[
+            OpenApiParameter(
+                "article", int, description="Only this article's finals (an article id)."
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="One final annotation (ETag = its version)"),
+    create=extend_schema(
+        summary="Accept a version, edit and accept it, or write a new final",
+        request=FinalWriteSerializer,
+        responses={201: FinalSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change a final annotation (If-Match recommended)",
+        request=FinalUpdateSerializer,
+        parameters=[ETAG_PARAM],
+        responses={200: FinalSerializer},
+    ),
+    destroy=extend_schema(
+        summary="Delete a final annotation (soft)", parameters=[ETAG_PARAM], responses={204: None}
+    ),
+)
 class FinalViewSet(
     ServiceErrors, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.errors import problem
+from annotations.api.pagination import StrictCursorPagination
+from annotations.ids import parse_id
 from annotations.models import Via
 from annotations.services.adjudication import AdjudicationError
 from annotations.services.annotating import NotAllowed
@@ -28,7 +29,7 @@ class ServiceErrors:
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
-class IdCursor(CursorPagination):
+class IdCursor(StrictCursorPagination):
     """Keyset pages by id: stable while rows are appended (the history only grows)."""
 
     ordering = ("id",)
@@ -52,9 +53,10 @@ def int_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or len(value) > 18:
+    number = parse_id(value)
+    if not number:  # not an id, or 0 (ids start at 1)
         raise ValidationError({name: ["Must be a positive whole number (an id)."]})
-    return int(value)
+    return number
 
 
 def bool_param(request: Request, name: str) -> bool | None:

@@ -9,15 +9,22 @@ from typing import Any
 from django.conf import settings
 from django.db.models.fields.json import KeyTransform
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import roles
+from annotations.api.pagination import StrictCursorPagination
+from annotations.ids import parse_id
 from annotations.models import AgreementReport, Article
 
 HISTORY_LIMIT = 200
@@ -99,7 +106,7 @@ class CorpusHistoryItemSerializer(serializers.Serializer):
     unitizing = serializers.JSONField(help_text="The overall alpha_U of that report.")
 
 
-class ArticleAgreementPagination(CursorPagination):
+class ArticleAgreementPagination(StrictCursorPagination):
     ordering = "article_id"
     page_size = 50
     page_size_query_param = "page_size"
@@ -140,6 +147,7 @@ def article_agreement(request: Request, id: int) -> Response:
 
 
 @extend_schema(
+    operation_id="agreement_articles_list",
     summary="Agreement of every article (list)",
     description=(
         "One row per article report you may see, ordered by article id, cursor-paginated. "
@@ -148,9 +156,22 @@ def article_agreement(request: Request, id: int) -> Response:
     ),
     parameters=[
         OpenApiParameter("source", OpenApiTypes.STR, description="Only this outlet."),
-        OpenApiParameter("import_job", OpenApiTypes.STR, description="Import job id, or `none`."),
+        OpenApiParameter(
+            "import_job",
+            {"type": "string", "pattern": "^([0-9]{1,18}|none)$"},
+            description="Import job id, or `none`.",
+        ),
     ],
-    responses={200: ArticleAgreementListItemSerializer(many=True)},
+    responses={
+        200: inline_serializer(
+            "PaginatedArticleAgreementList",
+            {
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": ArticleAgreementListItemSerializer(many=True),
+            },
+        )
+    },
 )
 @api_view(["GET"])
 def article_agreement_list(request: Request) -> Response:
@@ -172,14 +193,18 @@ def article_agreement_list(request: Request) -> Response:
         )
     )
     source = request.query_params.get("source")
+    if source and "\x00" in source:
+        raise ValidationError({"source": ["Null characters are not allowed."]})
     if source is not None:
         qs = qs.filter(article__source=source)
     job = request.query_params.get("import_job")
     if job is not None:
         if job == "none":
             qs = qs.filter(article__import_job__isnull=True)
-        elif job.isdigit() and len(job) <= 18:
-            qs = qs.filter(article__import_job_id=int(job))
+        elif job == "":
+            pass  # empty: no filter, like every other parameter
+        elif (job_id := parse_id(job)) is not None:
+            qs = qs.filter(article__import_job_id=job_id)
         else:
             raise ValidationError({"import_job": ["An import job id, or `none`."]})
     paginator = ArticleAgreementPagination()
@@ -204,7 +229,17 @@ def article_agreement_list(request: Request) -> Response:
         )
     ],
     responses={
-        200: CorpusAgreementSerializer,
+        200: PolymorphicProxySerializer(
+            component_name="CorpusAgreementOrHistory",
+            serializers=[
+                CorpusAgreementSerializer,
+                inline_serializer(
+                    "CorpusAgreementHistory",
+                    {"results": CorpusHistoryItemSerializer(many=True)},
+                ),
+            ],
+            resource_type_field_name=None,
+        ),
         404: OpenApiResponse(
             description="No corpus report computed yet, or you are not an adjudicator/admin."
         ),

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from annotations.services.annotating import AnnotationError, NotAllowed, StaleVersion
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+logger = logging.getLogger("annotations.api")
+
+# A database that is down, refuses connections or cancels a statement at statement_timeout:
+# the client should come back later (503), it did nothing wrong and nothing broke in our code.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = "30"
+UNAVAILABLE_DETAIL = "The database is not answering. Nothing was changed; try again shortly."
+INTERNAL_DETAIL = "An unexpected error occurred. It has been logged; nothing was changed."
 
 
 def problem(
@@ -82,7 +94,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # Not an API exception: a 500 (or a 503 for the database) in our own format. The
+        # traceback goes to the log, never to the client.
+        set_rollback()
+        if isinstance(exc, DATABASE_UNAVAILABLE):
+            logger.warning("Database unavailable: %s", exc)
+            return problem(
+                503,
+                "Service unavailable",
+                UNAVAILABLE_DETAIL,
+                headers={"Retry-After": RETRY_AFTER_SECONDS},
+            )
+        logger.error("Unhandled error in %s", context.get("view"), exc_info=exc)
+        return problem(500, "Internal server error", INTERNAL_DETAIL)
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         return problem(400, "Invalid request", _summary(errors), errors=errors)
@@ -107,3 +131,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         str(detail),
         headers=headers,
     )
+
+
+def problem_response(status_code: int, title: str, detail: str, **headers: str) -> HttpResponse:
+    """A problem+json for code outside DRF (Django's error handlers, middleware)."""
+    body = {"type": "about:blank", "title": title, "status": status_code, "detail": detail}
+    response = HttpResponse(json.dumps(body), status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")

@@ -31,8 +31,17 @@ from annotations.api.filters import (
     FilterBackend,
     VerdictFilter,
     filter_parameters,
+    reject_repeated,
 )
-from annotations.api.formats import ANNO_CONTEXT, claim_review, iso, public_url, web_annotation
+from annotations.api.formats import (
+    ANNO_CONTEXT,
+    claim_review,
+    is_orphaned,
+    iso,
+    public_base,
+    public_url,
+    web_annotation,
+)
 from annotations.api.renderers import (
     CSVRenderer,
     JSONLDRenderer,
@@ -47,8 +56,8 @@ CHUNK = 2000
 ARTICLE_BATCH = 200
 CSV_COLUMNS = [
     "id", "article_id", "article_url", "article_title", "reviewer", "kind", "state", "tag",
-    "verdict", "verdict_name", "start", "end", "quote", "claimant", "note", "evidence_urls",
-    "version", "created_at", "updated_at",
+    "verdict", "verdict_name", "start", "end", "quote", "claimant", "claimant_type", "note",
+    "evidence_urls", "version", "created_at", "updated_at", "orphaned",
 ]  # fmt: skip
 FILTER_NOTE = "Accepts the filters of /api/annotations/ (article, tag, verdict, reviewer, …)."
 
@@ -58,7 +67,11 @@ def _dumps(data: Any) -> str:
 
 
 def annotation_record(a: Annotation) -> dict[str, Any]:
-    """One annotation as in /api/annotations/ (plus the article's URL and title)."""
+    """One annotation as in /api/annotations/ (plus the article's URL and title).
+
+    An orphan (see ``is_orphaned``) has ``"orphaned": true`` and null offsets.
+    """
+    orphaned = is_orphaned(a)
     return {
         "id": a.pk,
         "article": a.article_id,
@@ -66,8 +79,8 @@ def annotation_record(a: Annotation) -> dict[str, Any]:
         "article_title": a.article.title,
         "reviewer": a.reviewer.username,
         "kind": a.kind,
-        "start": a.start,
-        "end": a.end,
+        "start": None if orphaned else a.start,
+        "end": None if orphaned else a.end,
         "quote": a.quote,
         "prefix": a.prefix,
         "suffix": a.suffix,
@@ -75,12 +88,14 @@ def annotation_record(a: Annotation) -> dict[str, Any]:
         "verdict": a.verdict.slug if a.verdict_id else None,
         "verdict_name": a.verdict.name if a.verdict_id else None,
         "claimant": a.claimant,
+        "claimant_type": a.claimant_type,
         "note": a.note,
         "evidence_urls": list(a.evidence_urls or []),
         "state": a.state,
         "version": a.version,
         "created_at": iso(a.created_at),
         "updated_at": iso(a.updated_at),
+        "orphaned": orphaned,
     }
 
 
@@ -98,6 +113,7 @@ def filtered_annotations(request: Request) -> QuerySet[Annotation]:
         .select_related("article", "reviewer", "verdict")
         .defer(*ARTICLE_HEAVY)
     )
+    reject_repeated(request.query_params, AnnotationFilter.base_filters)
     filterset = AnnotationFilter(request.query_params, queryset=qs, request=request)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
@@ -153,6 +169,8 @@ def articles_with_annotations(
         last = ids[-1]
 
 
+JSON_OBJECT = {"type": "object", "additionalProperties": True}
+JSON_ARRAY = {"type": "array", "items": JSON_OBJECT}
 EXPORT_RESPONSES = {400: OpenApiResponse(description="Problem: a bad filter value.")}
 
 
@@ -227,7 +245,7 @@ class ClaimReviewExport(_Export):
         ],
         responses={
             (200, "application/x-ndjson"): OpenApiTypes.STR,
-            (200, "application/json"): OpenApiTypes.STR,
+            (200, "application/json"): JSON_ARRAY,
             **EXPORT_RESPONSES,
         },
     )
@@ -238,15 +256,18 @@ class ClaimReviewExport(_Export):
         qs = verdict_queryset(request.user).filter(kind=AnnotationKind.FINAL)
         if not (include in ("true", "1") and roles.is_adjudicator(request.user)):
             qs = qs.filter(article__status=ArticleStatus.PUBLISHED)
+        reject_repeated(request.query_params, VerdictFilter.base_filters)
         filterset = VerdictFilter(request.query_params, queryset=qs, request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         qs = filterset.qs.order_by("id")
         bounds = rating_bounds()
+        base = public_base(request)
 
         def items() -> Iterator[str]:
             for row in qs.iterator(chunk_size=CHUNK):
-                yield _dumps(claim_review(row, bounds.get(row.article.verdict_scale_id)))
+                scale_bounds = bounds.get(row.article.verdict_scale_id)
+                yield _dumps(claim_review(row, scale_bounds, base=base))
 
         if fmt == "json":
             return _stream(_json_array(items()), "application/json", "claimreview.json", prime=2)
@@ -271,11 +292,12 @@ class WebAnnotationExport(_Export):
         description="An AnnotationCollection whose first AnnotationPage embeds all items "
         "(streamed). TextPositionSelector offsets are Unicode code points. " + FILTER_NOTE,
         parameters=filter_parameters(AnnotationFilter),
-        responses={(200, "application/ld+json"): OpenApiTypes.STR, **EXPORT_RESPONSES},
+        responses={(200, "application/ld+json"): JSON_OBJECT, **EXPORT_RESPONSES},
     )
     def get(self, request: Request) -> Any:
         qs = filtered_annotations(request)
-        collection = public_url("/api/exports/webannotation.jsonld")
+        base = public_base(request)
+        collection = public_url("/api/exports/webannotation.jsonld", base)
         head = (
             "{"
             f'"@context":{_dumps(ANNO_CONTEXT)},"id":{_dumps(collection)},'
@@ -283,7 +305,7 @@ class WebAnnotationExport(_Export):
             f'"first":{{"id":{_dumps(collection + "#page1")},"type":"AnnotationPage",'
             '"items":['
         )
-        items = (_dumps(web_annotation(a)) for a in qs.iterator(chunk_size=CHUNK))
+        items = (_dumps(web_annotation(a, base=base)) for a in qs.iterator(chunk_size=CHUNK))
         return _stream(
             _json_array(items, head=head, tail="]}}"),
             'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
@@ -302,7 +324,7 @@ OFFSETS_PARAM = OpenApiParameter(
 
 
 def _offset_mode(request: Request) -> bool:
-    mode = request.query_params.get("offsets", "codepoints")
+    mode = request.query_params.get("offsets") or "codepoints"
     if mode not in ("codepoints", "utf16"):
         raise ValidationError({"offsets": ["Use codepoints or utf16."]})
     return mode == "utf16"
@@ -324,8 +346,9 @@ class DoccanoExport(_Export):
         qs = filtered_annotations(request)
 
         def lines() -> Iterator[str]:
-            for article, spans in articles_with_annotations(qs):
+            for article, all_spans in articles_with_annotations(qs):
                 text = article.text
+                spans = [a for a in all_spans if not is_orphaned(a)]
 
                 def off(i: int, text: str = text) -> int:
                     return utf16_offset(text, i) if utf16 else i
@@ -346,6 +369,12 @@ class DoccanoExport(_Export):
                         }
                         for a in spans
                     ],
+                    # Not in the current text (after a revision): no offsets to give.
+                    "orphaned": [
+                        {"id": a.pk, "reviewer": a.reviewer.username, "quote": a.quote}
+                        for a in all_spans
+                        if is_orphaned(a)
+                    ],
                 }
                 yield _dumps(record) + "\n"
 
@@ -362,7 +391,7 @@ class LabelStudioExport(_Export):
         'estimate) and a per-region `<Choices name="verdict" toName="text" perRegion="true">`'
         ". Finals are the annotation with `ground_truth: true`. " + FILTER_NOTE,
         parameters=[*filter_parameters(AnnotationFilter), OFFSETS_PARAM],
-        responses={(200, "application/json"): OpenApiTypes.STR, **EXPORT_RESPONSES},
+        responses={(200, "application/json"): JSON_ARRAY, **EXPORT_RESPONSES},
     )
     def get(self, request: Request) -> Any:
         utf16 = _offset_mode(request)
@@ -382,12 +411,17 @@ def label_studio_task(
 ) -> dict[str, Any]:
     text = article.text
     groups: dict[tuple[str, str], list[Annotation]] = defaultdict(list)
+    orphaned: dict[tuple[str, str], list[int]] = defaultdict(list)
     for a in annotations:
         groups[(a.kind, a.reviewer.username)].append(a)
+        if is_orphaned(a):
+            orphaned[(a.kind, a.reviewer.username)].append(a.pk)
     out = []
     for (kind, reviewer), spans in groups.items():
         result: list[dict[str, Any]] = []
         for a in spans:
+            if is_orphaned(a):
+                continue  # its offsets do not hold for this text; listed in meta
             start = utf16_offset(text, a.start) if utf16 else a.start
             end = utf16_offset(text, a.end) if utf16 else a.end
             value = {"start": start, "end": end, "text": a.quote}
@@ -415,7 +449,11 @@ def label_studio_task(
             {
                 "result": result,
                 "ground_truth": kind == AnnotationKind.FINAL,
-                "meta": {"reviewer": reviewer, "kind": kind},
+                "meta": {
+                    "reviewer": reviewer,
+                    "kind": kind,
+                    "orphaned_annotation_ids": orphaned[(kind, reviewer)],
+                },
             }
         )
     return {

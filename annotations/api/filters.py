@@ -11,7 +11,9 @@ from django.db.models import Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
 
+from annotations.ids import parse_id
 from annotations.models import Annotation, Article, ArticleStatus, ImportJob, Tag
 from annotations.models.imports import JobKind, JobStatus
 from annotations.models.review import AnnotationKind, AnnotationState
@@ -63,10 +65,22 @@ class BooleanFilter(df.BooleanFilter):
 MAX_ID = 2**63 - 1
 
 
+class IdField(forms.IntegerField):
+    """ASCII digits only: int() would take "١" (Arabic-Indic one) for 1."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse_id(str(value).strip())
+        if number is None:
+            raise forms.ValidationError("Enter a whole number (an id).", code="invalid")
+        return number
+
+
 class IdFilter(df.NumberFilter):
     """An object id: a whole number in the database's range (a bigger one would overflow)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
@@ -188,6 +202,15 @@ def filter_parameters(filterset: type[df.FilterSet]) -> list[OpenApiParameter]:
     return params
 
 
+def reject_repeated(params: Any, names: Any) -> None:
+    """A filter given twice (``?tag=claim&tag=denial``) is refused: only one would be used."""
+    repeated = {
+        name: ["Give this parameter once."] for name in names if len(params.getlist(name)) > 1
+    }
+    if repeated:
+        raise ValidationError(repeated)
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter, skipped when the request names none of the view's filters.
 
@@ -200,6 +223,7 @@ class FilterBackend(DjangoFilterBackend):
         if filterset_class is None:
             return queryset
         params = request.query_params
+        reject_repeated(params, filterset_class.base_filters)
         if not any(name in params for name in filterset_class.base_filters):
             return queryset
         return super().filter_queryset(request, queryset, view)

@@ -6,36 +6,49 @@ streamed exports produce the same JSON.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from annotations.models import Annotation, VerdictLabel
+from annotations.models.review import AnchorStatus, ClaimantType
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 WEB_ANNOTATION_MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 SCHEMA_CONTEXT = "https://schema.org"
 
-# A claimant that reads like an institution is an Organization in ClaimReview, else a Person.
-_ORGANISATION = re.compile(
-    r"\b(ministry|ministries|government|agency|office|department|party|council|committee|"
-    r"company|corporation|corp|inc|ltd|llc|plc|gmbh|university|institute|police|army|"
-    r"military|kremlin|white house|pentagon|commission|bureau|authority|association|union|"
-    r"parliament|senate|congress|court|embassy|newspaper|news|tv|radio|group|bank|"
-    r"organisation|organization|foundation|un|nato|who|eu)\b",
-    re.IGNORECASE,
-)
+SCHEMA_TYPES = {ClaimantType.PERSON: "Person", ClaimantType.ORGANIZATION: "Organization"}
 
 
-def public_url(path: str) -> str:
-    return f"{settings.FACTCHECK_PUBLIC_URL}{path}"
+FALLBACK_BASE = "http://localhost:8000"
 
 
-def verdict_url(annotation_id: int) -> str:
-    """The stable public address of one verdict (ClaimReview ``url``)."""
-    return public_url(f"/verdicts/{annotation_id}/")
+def public_base(request: HttpRequest | None) -> str:
+    """Scheme and host of the public links: FACTCHECK_PUBLIC_URL when set, else the address
+    the request came to (so the port the server runs on is right)."""
+    if settings.FACTCHECK_PUBLIC_URL:
+        return settings.FACTCHECK_PUBLIC_URL
+    if request is None:
+        return FALLBACK_BASE
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def public_url(path: str, base: str) -> str:
+    return f"{base}{path}"
+
+
+def verdict_url(annotation_id: int, base: str) -> str:
+    """The stable public address of one verdict (ClaimReview ``url``), a page of
+    annotations.web.verdicts."""
+    return public_url(f"/verdicts/{annotation_id}/", base)
+
+
+def is_orphaned(annotation: Annotation) -> bool:
+    """An orphan's quote was not found in the current text after a revision: it keeps its old
+    offsets (for the reviewer who fixes it), which must never be exported as if they held."""
+    return annotation.anchor_status == AnchorStatus.ORPHANED
 
 
 def iso(value: datetime | None) -> str | None:
@@ -57,11 +70,20 @@ def label_dict(label: VerdictLabel | None) -> dict[str, Any] | None:
     }
 
 
-def claimant_type(claimant: str) -> str:
-    return "Organization" if _ORGANISATION.search(claimant) else "Person"
+def claim_author(annotation: Annotation) -> dict[str, Any]:
+    """``itemReviewed.author``: Person or Organization as the reviewer set it. When nobody
+    said which, the node has only its ``name``: an untyped JSON-LD node is valid and claims
+    nothing, where a guessed type would be wrong half the time."""
+    author: dict[str, Any] = {"name": annotation.claimant}
+    schema_type = SCHEMA_TYPES.get(annotation.claimant_type)
+    if schema_type:
+        author = {"@type": schema_type, **author}
+    return author
 
 
-def claim_review(annotation: Annotation, bounds: tuple[int, int] | None) -> dict[str, Any]:
+def claim_review(
+    annotation: Annotation, bounds: tuple[int, int] | None, *, base: str
+) -> dict[str, Any]:
     """schema.org ClaimReview for one verdict annotation (article and verdict prefetched).
 
     ``bounds`` is the (worst, best) ordinal of the article's scale. A label outside the
@@ -77,7 +99,7 @@ def claim_review(annotation: Annotation, bounds: tuple[int, int] | None) -> dict
         rating["alternateName"] = label.name
     claim: dict[str, Any] = {"@type": "Claim"}
     if annotation.claimant:
-        claim["author"] = {"@type": claimant_type(annotation.claimant), "name": annotation.claimant}
+        claim["author"] = claim_author(annotation)
     appearance: dict[str, Any] = {"@type": "CreativeWork"}
     if article.url:
         appearance["url"] = article.url
@@ -92,24 +114,25 @@ def claim_review(annotation: Annotation, bounds: tuple[int, int] | None) -> dict
     return {
         "@context": SCHEMA_CONTEXT,
         "@type": "ClaimReview",
-        "url": verdict_url(annotation.pk),
+        "url": verdict_url(annotation.pk, base),
         "claimReviewed": annotation.quote,
         "itemReviewed": claim,
         "reviewRating": rating,
         "author": {
             "@type": "Organization",
             "name": settings.FACTCHECK_ORGANIZATION,
-            "url": settings.FACTCHECK_PUBLIC_URL,
+            "url": base,
         },
         "datePublished": published.date().isoformat(),
     }
 
 
-def web_annotation(annotation: Annotation) -> dict[str, Any]:
+def web_annotation(annotation: Annotation, *, base: str) -> dict[str, Any]:
     """W3C Web Annotation (JSON-LD) for one annotation (reviewer, verdict, article loaded).
 
     TextPositionSelector offsets count Unicode code points, which is what the W3C model means
-    by characters, and what our offsets are.
+    by characters, and what our offsets are. An orphan (its quote is gone from the current
+    text) has only its TextQuoteSelector: its old offsets would point at unrelated text.
     """
     article = annotation.article
     body: list[dict[str, Any]] = [
@@ -122,7 +145,8 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
                 "purpose": "assessing",
                 "value": annotation.verdict.name,
                 "id": public_url(
-                    f"/api/verdict-scales/{article.verdict_scale_id}/#{annotation.verdict.slug}"
+                    f"/api/verdict-scales/{article.verdict_scale_id}/#{annotation.verdict.slug}",
+                    base,
                 ),
             }
         )
@@ -146,9 +170,21 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
         )
     for url in annotation.evidence_urls or []:
         body.append({"type": "SpecificResource", "purpose": "linking", "source": url})
+    selectors: list[dict[str, Any]] = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": annotation.quote,
+            "prefix": annotation.prefix,
+            "suffix": annotation.suffix,
+        }
+    ]
+    if not is_orphaned(annotation):
+        selectors.append(
+            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end}
+        )
     data: dict[str, Any] = {
         "@context": ANNO_CONTEXT,
-        "id": public_url(f"/api/annotations/{annotation.pk}/"),
+        "id": public_url(f"/api/annotations/{annotation.pk}/", base),
         "type": "Annotation",
         "motivation": "assessing" if annotation.verdict_id else "tagging",
         "creator": {
@@ -159,16 +195,8 @@ def web_annotation(annotation: Annotation) -> dict[str, Any]:
         "modified": iso(annotation.updated_at),
         "body": body,
         "target": {
-            "source": article.url or public_url(f"/api/articles/{article.pk}/"),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": annotation.quote,
-                    "prefix": annotation.prefix,
-                    "suffix": annotation.suffix,
-                },
-                {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
-            ],
+            "source": article.url or public_url(f"/api/articles/{article.pk}/", base),
+            "selector": selectors,
         },
     }
     return data

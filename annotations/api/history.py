@@ -13,7 +13,7 @@ from annotations.services.history import changes, history
 
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_name", read_only=True)
-    article = serializers.IntegerField(source="article_id", read_only=True)
+    article = serializers.IntegerField(source="article_id", read_only=True, allow_null=True)
     changes = serializers.SerializerMethodField()
 
     class Meta:

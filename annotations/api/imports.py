@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import roles
 from annotations.api.filters import ImportJobFilter
 from annotations.api.pagination import ID_PATTERN
+from annotations.api.parsers import BoundedJSONParser
 from annotations.api.serializers import ImportJobSerializer, ImportRequestSerializer
 from annotations.models import ImportJob, JobKind
 
@@ -57,7 +58,7 @@ class ImportJobViewSet(
     lookup_value_regex = ID_PATTERN
     serializer_class = ImportJobSerializer
     filterset_class = ImportJobFilter
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     def get_queryset(self) -> QuerySet[ImportJob]:
         return ImportJob.objects.visible_to(self.request.user).select_related("created_by")

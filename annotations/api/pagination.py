@@ -20,10 +20,12 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import BasePagination
+from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+
+from annotations.ids import parse_id
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -75,6 +77,33 @@ def _after(fields: tuple[str, ...], values: list[Any]) -> Q:
     return condition
 
 
+def strict_page_size(raw: str | None, default: int, maximum: int) -> int:
+    """``page_size`` as given, or a 400 (DRF's paginators silently fall back to the default)."""
+    if not raw:
+        return default
+    size = parse_id(raw)
+    if size is None or not 1 <= size <= maximum:
+        raise ValidationError({"page_size": [f"Must be a whole number from 1 to {maximum}."]})
+    return size
+
+
+class StrictCursorPagination(CursorPagination):
+    """DRF's cursor paging, with a bad ``page_size`` refused instead of ignored."""
+
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        return strict_page_size(raw, self.page_size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] == self.page_size_query_param:
+                param["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return params
+
+
 class KeysetPagination(BasePagination):
     """``?cursor=…&page_size=…``; the response is ``{"next": url|null, "results": [...]}``.
 
@@ -86,13 +115,14 @@ class KeysetPagination(BasePagination):
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:  # absent or empty: the default, like every other empty parameter
             return DEFAULT_PAGE_SIZE
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        size = parse_id(raw)
+        if size is None or not 1 <= size <= MAX_PAGE_SIZE:
             raise ValidationError(
                 {"page_size": [f"Must be a whole number from 1 to {MAX_PAGE_SIZE}."]}
             )
-        return int(raw)
+        return size
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 from annotations.api.formats import iso
@@ -13,6 +14,7 @@ from annotations.models import (
     Annotation,
     ApiToken,
     Article,
+    ClaimantType,
     ImportJob,
     Tag,
     VerdictLabel,
@@ -23,8 +25,31 @@ from annotations.models.tokens import TokenScope
 MAX_OFFSET = 2**31 - 1  # the database column's range; larger is never a valid offset
 
 
+def json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """Why ``value`` has the wrong JSON type for ``field`` (DRF would coerce 123 to "123",
+    "5" to 5 and true to 1, storing what the client never meant), or None."""
+    if value is None:
+        return None  # allow_null decides
+    if isinstance(field, serializers.ListField):
+        if not isinstance(value, list):
+            return "Must be a list."
+        for i, item in enumerate(value):
+            if problem := json_type_error(field.child, item):
+                return f"Item {i}: {problem}"
+        return None
+    if isinstance(field, serializers.CharField | serializers.ChoiceField):
+        return None if isinstance(value, str) else "Must be a string."
+    if isinstance(field, serializers.IntegerField):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "Must be a whole number."
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "Must be true or false."
+    return None
+
+
 class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo is an error rather than silently ignored."""
+    """Refuses fields it does not know (a typo is an error rather than silently ignored) and,
+    in JSON bodies, values of the wrong type (no coercion of 123 into "123")."""
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):
@@ -34,6 +59,14 @@ class StrictSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {name: ["Unknown field."] for name in sorted(unknown)}
             )
+        if not isinstance(data, QueryDict):  # form fields are all text: only JSON has types
+            wrong = {
+                name: [problem]
+                for name, value in data.items()
+                if (problem := json_type_error(self.fields[name], value))
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
 
 
@@ -55,6 +88,13 @@ class AnnotationWriteSerializer(StrictSerializer):
         required=False, allow_null=True, allow_blank=True, help_text="Label slug of the scale."
     )
     claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices,
+        required=False,
+        allow_blank=True,
+        help_text="person, organization or blank (unknown). Left out: the type last used for "
+        "this claimant name (on this article first), else unknown.",
+    )
     note = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=10_000
     )
@@ -100,7 +140,8 @@ class AnnotationSerializer(CachedModelFieldsMixin, serializers.ModelSerializer):
         model = Annotation
         fields = [
             "id", "article", "reviewer", "kind", "start", "end", "quote", "prefix", "suffix",
-            "tag", "verdict", "verdict_name", "claimant", "note", "evidence_urls", "state",
+            "tag", "verdict", "verdict_name", "claimant", "claimant_type", "note", "evidence_urls",
+            "state",
             "anchor_status", "needs_attention", "version", "created_at", "updated_at",
             "deleted",
         ]  # fmt: skip

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path, register_converter
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+import annotations.ids  # noqa: F401  (registers the <dbid:...> converter)
 from annotations.api import (
     adjudication,
     agreement,
@@ -18,21 +19,6 @@ from annotations.api import (
     verdicts,
     views,
 )
-
-
-class IdConverter:
-    """An id that fits a bigint; longer digit strings do not match (404, not an overflow)."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "dbid")
 
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")

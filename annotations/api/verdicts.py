@@ -27,10 +27,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.filters import VerdictFilter
-from annotations.api.formats import claim_review, iso, verdict_url
+from annotations.api.formats import claim_review, iso, public_base, verdict_url
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
+from annotations.api.schema import sync_row, tombstone
 from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
-from annotations.models.review import AnnotationKind
+from annotations.models.review import AnnotationKind, ClaimantType
 
 VERDICT_TAGS = (Tag.CLAIM, Tag.ESTIMATE, Tag.DENIAL)
 # Columns of the article a verdict row needs; its text can be megabytes.
@@ -78,8 +79,9 @@ def verdict_queryset(user: Any, *, sync: bool = False) -> QuerySet[Annotation]:
 # A verdict row as a flat dict: fetched with .values() because building model instances
 # (four per row with the joins) was most of the cost of a page.
 ROW_VALUES = (
-    "id", "kind", "tag", "quote", "start", "end", "prefix", "suffix", "claimant", "note",
-    "evidence_urls", "rationale", "created_at", "updated_at", "deleted_at", "verdict_id",
+    "id", "kind", "tag", "quote", "start", "end", "prefix", "suffix", "claimant",
+    "claimant_type", "note", "evidence_urls", "rationale", "created_at", "updated_at",
+    "deleted_at", "verdict_id",
     "based_on_id", "article_id", "article__title", "article__url", "article__source",
     "article__published_at", "article__status", "reviewer__username", "verdict__slug",
     "verdict__name", "verdict__ordinal", "verdict__is_rateable",
@@ -220,6 +222,9 @@ class VerdictSerializer(serializers.Serializer):
     prefix = serializers.CharField()
     suffix = serializers.CharField()
     claimant = serializers.CharField()
+    claimant_type = serializers.ChoiceField(
+        choices=ClaimantType.choices, allow_blank=True, help_text="Blank: unknown."
+    )
     verdict = LabelSerializer(help_text="This row's verdict (the final one for a final row).")
     final_verdict = FinalVerdictSerializer(allow_null=True)
     reviewer_verdicts = ReviewerVerdictSerializer(many=True)
@@ -234,7 +239,7 @@ class VerdictSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def to_representation(self, row: dict[str, Any]) -> dict[str, Any]:
-        return verdict_dict(row)
+        return verdict_dict(row, base=public_base(self.context.get("request")))
 
 
 def _tombstone(row: dict[str, Any]) -> dict[str, Any]:
@@ -249,7 +254,7 @@ def _tombstone(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def verdict_dict(row: dict[str, Any]) -> dict[str, Any]:
+def verdict_dict(row: dict[str, Any], *, base: str) -> dict[str, Any]:
     """The JSON of one verdict row (a dict from verdict_rows, after attach_reviewer_verdicts)."""
     if is_tombstone(row):
         return _tombstone(row)
@@ -282,6 +287,7 @@ def verdict_dict(row: dict[str, Any]) -> dict[str, Any]:
         "prefix": row["prefix"],
         "suffix": row["suffix"],
         "claimant": row["claimant"],
+        "claimant_type": row["claimant_type"],
         "verdict": verdict,
         "final_verdict": {
             "id": row["id"],
@@ -296,7 +302,7 @@ def verdict_dict(row: dict[str, Any]) -> dict[str, Any]:
         "supersedes": [r["id"] for r in reviews] if final else [],
         "note": row["note"],
         "evidence_urls": list(row["evidence_urls"] or []),
-        "url": verdict_url(row["id"]),
+        "url": verdict_url(row["id"], base),
         "created_at": iso(row["created_at"]),
         "updated_at": updated_at,
     }
@@ -319,6 +325,7 @@ def is_sync_request(request: Request) -> bool:
                 "for rows that were deleted, lost their verdict or were superseded by a final.",
             )
         ],
+        responses={200: sync_row("Verdict", tombstone("reason"))},
     ),
     retrieve=extend_schema(summary="One verdict", description=VERDICTS_DESCRIPTION),
 )
@@ -338,14 +345,15 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = verdict_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         attach_reviewer_verdicts(page, request.user)
-        return self.get_paginated_response([verdict_dict(row) for row in page])
+        base = public_base(request)
+        return self.get_paginated_response([verdict_dict(row, base=base) for row in page])
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = verdict_rows(self.get_queryset().filter(pk=kwargs["pk"])).first()
         if row is None:
             raise NotFound("No verdict with this id that you can see.")
         attach_reviewer_verdicts([row], request.user)
-        return Response(verdict_dict(row))
+        return Response(verdict_dict(row, base=public_base(request)))
 
     @extend_schema(
         summary="schema.org ClaimReview of one verdict",
@@ -353,10 +361,13 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         "ingest it. reviewRating.ratingValue is the label's ordinal; bestRating/worstRating "
         "span the scale's rateable labels; labels outside the rating (e.g. Unverifiable) "
         "have only alternateName.",
-        responses={200: {"type": "object", "additionalProperties": True}},
+        responses={(200, "application/ld+json"): {"type": "object", "additionalProperties": True}},
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def claimreview(self, request: Request, pk: str | None = None) -> Response:
         row = self.get_object()
         bounds = rating_bounds().get(row.article.verdict_scale_id)
-        return Response(claim_review(row, bounds), content_type="application/ld+json")
+        return Response(
+            claim_review(row, bounds, base=public_base(request)),
+            content_type="application/ld+json",
+        )

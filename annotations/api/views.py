@@ -22,9 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api.filters import UPDATED_SINCE_HELP, AnnotationFilter, ArticleFilter
-from annotations.api.formats import ANNO_CONTEXT, web_annotation
+from annotations.api.formats import ANNO_CONTEXT, public_base, web_annotation
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.api.renderers import WebAnnotationRenderer
+from annotations.api.schema import JSON_LD, sync_row, tombstone
 from annotations.api.serializers import (
     AnnotationSerializer,
     AnnotationUpdateSerializer,
@@ -33,12 +34,13 @@ from annotations.api.serializers import (
     ArticleSerializer,
     VerdictScaleSerializer,
 )
+from annotations.ids import parse_id
 from annotations.models import Annotation, Article, VerdictScale, Via
 from annotations.services import annotating
 
 ETAG_PARAM = OpenApiParameter(
     "If-Match",
-    str,
+    {"type": "string", "pattern": '^(\\*|(W/)?"[0-9]{1,18}")$'},
     OpenApiParameter.HEADER,
     description='The ETag you read (e.g. "3"). A stale one is answered 412 and nothing changes.',
 )
@@ -53,15 +55,16 @@ def expected_version(request: Request) -> int | None:
     """The version the client last saw, from If-Match (or a `version` query parameter)."""
     header = request.headers.get("If-Match", "").strip()
     if header and header != "*":
-        value = header.removeprefix("W/").strip('"')
-        if not value.isdigit():
-            raise ValidationError({"If-Match": [f"Not an ETag of this API: {header!r}."]})
-        return int(value)
+        version = parse_id(header.removeprefix("W/").strip('"'))
+        if version is None:
+            raise ValidationError({"If-Match": [f"Not an ETag of this API: {header[:40]!r}."]})
+        return version
     param = request.query_params.get("version")
     if param is not None:
-        if not param.isdigit():
+        version = parse_id(param)
+        if version is None:
             raise ValidationError({"version": ["Must be a whole number."]})
-        return int(param)
+        return version
     return None
 
 
@@ -138,9 +141,18 @@ ANNOTATIONS_DESCRIPTION = (
         summary="List annotations",
         description=ANNOTATIONS_DESCRIPTION,
         parameters=[OpenApiParameter("updated_since", str, description=UPDATED_SINCE_HELP)],
+        responses={
+            (200, "application/json"): sync_row("Annotation", tombstone("version")),
+            (200, "application/ld+json"): JSON_LD,
+        },
     ),
     retrieve=extend_schema(
-        summary="One annotation (ETag = its version)", description=ANNOTATIONS_DESCRIPTION
+        summary="One annotation (ETag = its version)",
+        description=ANNOTATIONS_DESCRIPTION,
+        responses={
+            (200, "application/json"): AnnotationSerializer,
+            (200, "application/ld+json"): JSON_LD,
+        },
     ),
     create=extend_schema(
         summary="Create an annotation",
@@ -199,7 +211,11 @@ class AnnotationViewSet(
                 "@context": ANNO_CONTEXT,
                 "id": request.build_absolute_uri(),
                 "type": "AnnotationPage",
-                "items": [web_annotation(a) for a in page if a.deleted_at is None],
+                "items": [
+                    web_annotation(a, base=public_base(request))
+                    for a in page
+                    if a.deleted_at is None
+                ],
             }
             if next_url:
                 body["next"] = next_url
@@ -212,7 +228,7 @@ class AnnotationViewSet(
         if etag in (tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         if self._wants_web_annotation(request) and annotation.deleted_at is None:
-            response = Response(web_annotation(annotation))
+            response = Response(web_annotation(annotation, base=public_base(request)))
         else:
             response = Response(self.get_serializer(annotation).data)
         response["ETag"] = etag_for(annotation)

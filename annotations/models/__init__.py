@@ -7,7 +7,15 @@ from .agreement import AgreementReport, ReportScope, StaleAgreement
 from .articles import Article, ArticleRevision, ArticleStatus, MinHashBand
 from .audit import AuditEvent, Via
 from .imports import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobKind, JobStatus
-from .review import AnchorStatus, Annotation, AnnotationState, Assignment, AssignmentStatus, Tag
+from .review import (
+    AnchorStatus,
+    Annotation,
+    AnnotationState,
+    Assignment,
+    AssignmentStatus,
+    ClaimantType,
+    Tag,
+)
 from .scales import VerdictLabel, VerdictScale
 from .tokens import ApiToken
 
@@ -23,6 +31,7 @@ __all__ = [
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",
+    "ClaimantType",
     "Feed",
     "FeedEntry",
     "ImportItem",

@@ -27,6 +27,14 @@ class AnnotationKind(models.TextChoices):
     FINAL = "final", "Final (adjudicated)"
 
 
+class ClaimantType(models.TextChoices):
+    """What the claimant is, as a reviewer said (blank: not said; never guessed)."""
+
+    UNKNOWN = "", "Unknown"
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+
+
 class AnchorStatus(models.TextChoices):
     """How an annotation was placed on the current text after a revision."""
 
@@ -86,6 +94,11 @@ class AnnotationQuerySet(models.QuerySet["Annotation"]):
 
     def finals(self) -> AnnotationQuerySet:
         return self.filter(kind=AnnotationKind.FINAL)
+
+    def published_verdicts(self) -> AnnotationQuerySet:
+        """Official verdicts anyone may read: live finals with a verdict on a published
+        article (what the public verdict pages and the ClaimReview export show)."""
+        return self.alive().finals().filter(verdict__isnull=False, article__status="published")
 
     def visible_to(self, user: Any) -> AnnotationQuerySet:
         """Annotations (including soft-deleted tombstones) this user may see.
@@ -148,6 +161,13 @@ class Annotation(models.Model):
         related_name="annotations",
     )
     claimant = models.CharField(max_length=300, blank=True, help_text="Who made the claim.")
+    claimant_type = models.CharField(
+        max_length=12,
+        choices=ClaimantType.choices,
+        blank=True,
+        default=ClaimantType.UNKNOWN,
+        help_text="person or organization as the reviewer set it; blank: unknown.",
+    )
     note = models.TextField(blank=True)
     evidence_urls = models.JSONField(default=list, blank=True)
     state = models.CharField(
@@ -185,6 +205,10 @@ class Annotation(models.Model):
                 condition=Q(end__gt=models.F("start")), name="annotation_nonempty"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_pos"),
+            models.CheckConstraint(
+                condition=Q(claimant_type__in=ClaimantType.values),
+                name="annotation_claimant_type_valid",
+            ),
         ]
 
     def __str__(self) -> str:

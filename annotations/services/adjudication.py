@@ -48,6 +48,7 @@ from annotations.services.annotating import (
     clean_tag,
     clean_text_field,
     clean_verdict,
+    resolve_claimant_type,
     save_versioned,
     snapshot,
 )
@@ -90,6 +91,11 @@ class Item:
     def merged_claimant(self) -> str:
         """The claimant the reviewers gave (agreed items differ at most by blank ones)."""
         return next((a.claimant for a in self.members.values() if a.claimant.strip()), "")
+
+    def merged_claimant_type(self) -> str:
+        """The type the reviewers gave the claimant, when they agree on one (else unknown)."""
+        types = {a.claimant_type for a in self.members.values() if a.claimant_type}
+        return types.pop() if len(types) == 1 else ""
 
 
 def final_snapshot(annotation: Annotation) -> dict[str, Any]:
@@ -307,6 +313,7 @@ def write_final(
     tag: Any,
     verdict: Any = None,
     claimant: Any = "",
+    claimant_type: Any = None,
     note: Any = "",
     evidence_urls: Any = None,
     rationale: Any = "",
@@ -339,6 +346,9 @@ def write_final(
         note=clean_text_field(note, "note", MAX_NOTE_CHARS),
         evidence_urls=clean_evidence(evidence_urls),
         rationale=_clean_rationale(rationale),
+    )
+    final.claimant_type = resolve_claimant_type(
+        user=by, article=article, claimant=final.claimant, value=claimant_type
     )
     replaced: list[Annotation] = []
     if based_on is not None:
@@ -385,6 +395,7 @@ def accept_version(
         tag=source.tag,
         verdict=source.verdict.slug if source.verdict_id else None,
         claimant=source.claimant,
+        claimant_type=source.claimant_type or None,
         note=source.note,
         evidence_urls=list(source.evidence_urls),
         rationale=rationale,
@@ -483,6 +494,7 @@ def accept_all_agreed(*, by: Any, article: Article, via: Via | str = Via.UI) -> 
                 tag=source.tag,
                 verdict=source.verdict.slug if source.verdict_id else None,
                 claimant=item.merged_claimant(),
+                claimant_type=item.merged_claimant_type() or None,
                 note=source.note,
                 evidence_urls=list(source.evidence_urls),
                 rationale=f"All {len(item.reviewers)} reviewers agreed.",

@@ -25,6 +25,7 @@ from annotations.models import (
     ArticleStatus,
     Assignment,
     AssignmentStatus,
+    ClaimantType,
     Tag,
     VerdictLabel,
     Via,
@@ -39,7 +40,9 @@ CONTEXT_CHARS = 32
 MAX_EVIDENCE_URLS = 20
 MAX_NOTE_CHARS = 10_000
 MAX_CLAIMANT_CHARS = 300
-EDITABLE_FIELDS = ("start", "end", "quote", "tag", "verdict", "claimant", "note", "evidence_urls")
+EDITABLE_FIELDS = (
+    "start", "end", "quote", "tag", "verdict", "claimant", "claimant_type", "note", "evidence_urls",
+)  # fmt: skip
 
 
 class AnnotationError(ValueError):
@@ -79,6 +82,7 @@ def snapshot(annotation: Annotation) -> dict[str, Any]:
         "tag": annotation.tag,
         "verdict": annotation.verdict.slug if annotation.verdict_id else None,
         "claimant": annotation.claimant,
+        "claimant_type": annotation.claimant_type,
         "note": annotation.note,
         "evidence_urls": list(annotation.evidence_urls),
         "state": annotation.state,
@@ -229,6 +233,44 @@ def clean_text_field(value: Any, field: str, limit: int) -> str:
     return value.strip() if field == "claimant" else value
 
 
+def clean_claimant_type(value: Any) -> str:
+    if value is None:
+        return ClaimantType.UNKNOWN
+    if value not in ClaimantType.values:
+        raise AnnotationError(
+            "claimant_type must be person, organization or blank (unknown), "
+            f"not {str(value)[:40]!r}.",
+            field="claimant_type",
+        )
+    return value
+
+
+def remembered_claimant_type(*, user: Any, article: Article, claimant: str) -> str:
+    """The type last given to this claimant name: on this article first, then anywhere the
+    user may see (a reviewer: their own spans, so blind review leaks nothing), else unknown.
+
+    A default the reviewer sees and can change, never a guess from the name itself.
+    """
+    name = claimant.strip()
+    if not name:
+        return ClaimantType.UNKNOWN
+    known = Annotation.objects.alive().filter(claimant__iexact=name).exclude(claimant_type="")
+    if not roles.is_adjudicator(user):
+        known = known.filter(reviewer=user)
+    for scope in (known.filter(article=article), known):
+        found = scope.order_by("-updated_at", "-id").values_list("claimant_type", flat=True)
+        if value := found.first():
+            return value
+    return ClaimantType.UNKNOWN
+
+
+def resolve_claimant_type(*, user: Any, article: Article, claimant: str, value: Any) -> str:
+    """The given type, or (None: not given) the remembered one for this claimant."""
+    if value is None:
+        return remembered_claimant_type(user=user, article=article, claimant=claimant)
+    return clean_claimant_type(value)
+
+
 def clean_tag(tag: Any) -> str:
     if tag not in Tag.values:
         raise AnnotationError(
@@ -287,8 +329,18 @@ def apply_changes(
         current.verdict = clean_verdict(current.article, changes["verdict"])
         fields.append("verdict")
     if "claimant" in changes:
+        old = current.claimant
         current.claimant = clean_text_field(changes["claimant"], "claimant", MAX_CLAIMANT_CHARS)
         fields.append("claimant")
+        if "claimant_type" not in changes and current.claimant.lower() != old.lower():
+            # Another claimant: the old type does not carry over silently.
+            current.claimant_type = remembered_claimant_type(
+                user=current.reviewer, article=current.article, claimant=current.claimant
+            )
+            fields.append("claimant_type")
+    if "claimant_type" in changes:
+        current.claimant_type = clean_claimant_type(changes["claimant_type"])
+        fields.append("claimant_type")
     if "note" in changes:
         current.note = clean_text_field(changes["note"], "note", MAX_NOTE_CHARS)
         fields.append("note")
@@ -368,6 +420,7 @@ def create_annotation(
     tag: Any,
     verdict: Any = None,
     claimant: Any = "",
+    claimant_type: Any = None,
     note: Any = "",
     evidence_urls: Any = None,
     via: Via | str = Via.UI,
@@ -376,6 +429,8 @@ def create_annotation(
 
     ``article`` (or its id) must be visible to the user; the article row is read once, with
     the part of its text around the span, not the whole text.
+
+    ``claimant_type`` None (not given) takes the type last used for this claimant name.
     """
     _require_reviewer(user)
     start, end, quote = check_offsets(start, end, quote)
@@ -395,6 +450,9 @@ def create_annotation(
         claimant=clean_text_field(claimant, "claimant", MAX_CLAIMANT_CHARS),
         note=clean_text_field(note, "note", MAX_NOTE_CHARS),
         evidence_urls=clean_evidence(evidence_urls),
+    )
+    annotation.claimant_type = resolve_claimant_type(
+        user=user, article=article, claimant=annotation.claimant, value=claimant_type
     )
     assignment = _open_assignment(user, article)
     annotation.save()

@@ -13,8 +13,9 @@ ARTICLE_LEVEL = ("article", "itemdismissal")
 FIELD_ORDER = {
     name: i
     for i, name in enumerate(
-        ("article", "reviewer", "start", "end", "quote", "tag", "verdict", "claimant", "note",
-         "evidence_urls", "kind", "based_on", "rationale", "item", "status", "active",
+        ("article", "reviewer", "start", "end", "quote", "tag", "verdict", "claimant",
+         "claimant_type", "note", "evidence_urls", "kind", "based_on", "rationale", "item",
+         "status", "active",
          "published_verdicts_at", "finals", "state", "version", "deleted")
     )
 }  # fmt: skip

@@ -103,6 +103,7 @@ class AnnotationData(TypedDict, total=False):
     tag: str
     verdict: str | None
     claimant: str
+    claimant_type: str
     note: str
     evidence_urls: list[str]
     version: int
@@ -127,7 +128,7 @@ def workspace_annotations(*, user: Any, article: Article) -> list[AnnotationData
         .filter(article=article)
         .order_by("start", "end", "pk")
         .values(
-            "id", "start", "end", "tag", "verdict__slug", "claimant", "note",
+            "id", "start", "end", "tag", "verdict__slug", "claimant", "claimant_type", "note",
             "evidence_urls", "version", "reviewer_id", "reviewer__username", "kind", "quote",
             "anchor_status", "needs_attention",
         )
@@ -142,6 +143,7 @@ def workspace_annotations(*, user: Any, article: Article) -> list[AnnotationData
             "tag": row["tag"],
             "verdict": row["verdict__slug"],
             "claimant": row["claimant"],
+            "claimant_type": row["claimant_type"],
             "note": row["note"],
             "evidence_urls": list(row["evidence_urls"] or []),
             "version": row["version"],

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from annotations import roles
+from annotations.ids import parse_id
 from annotations.models import (
     Annotation,
     Article,
@@ -63,7 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+    return parse_id(value)
 
 
 def _span_fields(request: HttpRequest, article: Article) -> dict[str, Any]:
@@ -80,6 +81,7 @@ def _span_fields(request: HttpRequest, article: Article) -> dict[str, Any]:
         "tag": request.POST.get("tag"),
         "verdict": request.POST.get("verdict") or None,
         "claimant": request.POST.get("claimant", ""),
+        "claimant_type": request.POST.get("claimant_type", ""),
         "note": request.POST.get("note", ""),
         "evidence_urls": evidence,
     }

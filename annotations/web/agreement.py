@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from annotations import roles
+from annotations.ids import parse_id
 from annotations.models import AgreementReport, ImportJob, StaleAgreement
 from annotations.services import agreement
 from annotations.services.agreement import NO_IMPORT_JOB
@@ -178,7 +179,8 @@ def _article_filter(section: str, key: str) -> dict[str, Any]:
     if section == "by_import_job":
         if key == NO_IMPORT_JOB:
             return {"article__import_job__isnull": True}
-        return {"article__import_job_id": int(key) if key.isdigit() else -1}
+        job_id = parse_id(key)
+        return {"article__import_job_id": -1 if job_id is None else job_id}
     return {}
 
 
@@ -233,7 +235,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     jobs = {}
     if row is not None:
-        ids = [int(k) for k in row.report.get("by_import_job", {}) if k.isdigit()]
+        ids = [n for k in row.report.get("by_import_job", {}) if (n := parse_id(k)) is not None]
         jobs = {j.pk: str(j) for j in ImportJob.objects.filter(pk__in=ids)}
     points = trend_points(section, key)
     context = {

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from annotations import roles
+from annotations.ids import parse_id
 from annotations.models import Article, ArticleStatus, Assignment, Via
 from annotations.services import assignment as service
 
@@ -30,8 +31,13 @@ def reviewers() -> list:
     )
 
 
+def _seed(value: str) -> int | None:
+    number = parse_id(value.removeprefix("-"))
+    return None if number is None else (-number if value.startswith("-") else number)
+
+
 def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) <= 18]
+    return [n for v in values if (n := parse_id(v)) is not None]
 
 
 @login_required
@@ -83,9 +89,9 @@ def _post(request: HttpRequest) -> None:
                 by=request.user,
                 article_ids=_ints(request.POST.getlist("articles")),
                 reviewer_ids=_ints(request.POST.getlist("reviewers")),
-                overlap=int(raw_overlap) if raw_overlap.isdigit() else 0,
+                overlap=parse_id(raw_overlap) or 0,
                 strategy=request.POST.get("strategy", "round_robin"),
-                seed=int(seed) if seed.lstrip("-").isdigit() else None,
+                seed=_seed(seed),
                 via=Via.UI,
             )
             per = Counter(a.reviewer.username for a in created)
@@ -97,7 +103,7 @@ def _post(request: HttpRequest) -> None:
             )
         elif op in ("unassign", "reassign"):
             pk = request.POST.get("assignment", "")
-            assignment = get_object_or_404(Assignment, pk=int(pk) if pk.isdigit() else 0)
+            assignment = get_object_or_404(Assignment, pk=parse_id(pk) or 0)
             if op == "unassign":
                 service.unassign(by=request.user, assignment=assignment, via=Via.UI)
                 messages.success(
@@ -107,7 +113,7 @@ def _post(request: HttpRequest) -> None:
                 )
             else:
                 to_pk = request.POST.get("reviewer", "")
-                to = get_object_or_404(get_user_model(), pk=int(to_pk) if to_pk.isdigit() else 0)
+                to = get_object_or_404(get_user_model(), pk=parse_id(to_pk) or 0)
                 service.reassign(by=request.user, assignment=assignment, to_reviewer=to, via=Via.UI)
                 messages.success(
                     request,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from annotations.ids import parse_id
 from annotations.models import Article
 from annotations.services.history import changes, history
 
@@ -18,7 +19,7 @@ def article_history(request: HttpRequest, pk: int) -> HttpResponse:
         Article.objects.visible_to(request.user).defer("raw", "minhash"), pk=pk
     )
     raw = request.GET.get("annotation", "")
-    annotation_id = int(raw) if raw.isdigit() and len(raw) <= 18 else None
+    annotation_id = parse_id(raw)
     events = list(
         history(request.user, article_id=article.pk, annotation_id=annotation_id)[:MAX_EVENTS]
     )

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import roles
+from annotations.ids import parse_id
 from annotations.models import Article, Feed, ImportJob
 from annotations.services import imports, revisions
 from annotations.services.reencoding import encoding_choices
@@ -42,6 +43,14 @@ def _page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpRespo
         **extra,
     }
     return render(request, "annotations/imports/index.html", context, status=status)
+
+
+def _whole(value: str) -> int:
+    """A whole number from a form field, or ValueError (never a 500 for "¹" or 5,000 digits)."""
+    number = parse_id(value.strip())
+    if number is None:
+        raise ValueError(f"Not a whole number: {value[:20]!r}")
+    return number
 
 
 @admin_required
@@ -90,10 +99,9 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def progress(request: HttpRequest, job_id: int) -> JsonResponse:
     job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=job_id)
-    try:
-        offset = int(request.GET.get("offset", 0))
-        limit = int(request.GET.get("limit", 100))
-    except ValueError:
+    offset = parse_id(request.GET.get("offset", "0"))
+    limit = parse_id(request.GET.get("limit", "100"))
+    if offset is None or limit is None:
         return JsonResponse({"error": "offset and limit must be whole numbers."}, status=400)
     return JsonResponse(imports.job_progress(job, offset=offset, limit=limit))
 
@@ -130,7 +138,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            interval = int(request.POST.get("interval_minutes") or 60)
+            interval = _whole(request.POST.get("interval_minutes") or "60")
             feed = imports.register_feed(
                 user=request.user,
                 url=request.POST.get("url", ""),
@@ -170,7 +178,7 @@ def article_source(request: HttpRequest, article_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            lines = [int(n) for n in request.POST.getlist("line")]
+            lines = [_whole(n) for n in request.POST.getlist("line")]
             imports.restore_removed_lines(
                 article_id=article.pk, line_numbers=lines, user=request.user
             )

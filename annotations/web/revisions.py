@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from annotations.ids import parse_id
 from annotations.models import AnchorStatus, Annotation, Article, AuditEvent, Via
 from annotations.services.annotating import AnnotationError, NotAllowed, StaleVersion
 from annotations.services.revisions import attention_queue, resolve_anchor, revision_history
@@ -76,9 +77,10 @@ def _annotation_for(request: HttpRequest, pk: int) -> Annotation:
 def _whole_number(value: str | None) -> Any:
     """An int if the form field holds one; otherwise the raw value, which the service refuses
     with a message naming the field."""
-    if value is not None and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return value
+    number = parse_id(value.strip().removeprefix("-")) if value is not None else None
+    if number is None:
+        return value
+    return -number if value.strip().startswith("-") else number
 
 
 @login_required
@@ -140,10 +142,7 @@ def article_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.visible_to(request.user), pk=pk)
     history = revision_history(article, with_text=True)
     numbers = [r["number"] for r in history]
-    try:
-        shown = int(request.GET.get("diff", numbers[-1]))
-    except ValueError:
-        shown = numbers[-1]
+    shown = parse_id(request.GET.get("diff")) or numbers[-1]
     if shown not in numbers[1:]:
         shown = numbers[-1]
     diff = ""

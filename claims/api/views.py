@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from annotations import roles
 from annotations.api.authentication import IsAdjudicator
+from annotations.api.formats import public_base
 from annotations.models import Article, Via
 from annotations.services.annotating import AnnotationError
 from claims.api import serializers as s
@@ -98,7 +99,11 @@ class ClaimReviewView(APIView):
         claim = _claim(request, pk)
         if claim.published_at is None:
             raise ValidationError({"verdict": ["This claim has no published verdict yet."]})
-        return Response(claim_review(claim, reading.appearances_of(request.user, claim)))
+        return Response(
+            claim_review(
+                claim, reading.appearances_of(request.user, claim), base=public_base(request)
+            )
+        )
 
 
 class ClaimReviewList(generics.ListAPIView):
@@ -116,13 +121,13 @@ class ClaimReviewList(generics.ListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(
-            [claim_review(c, list(c.visible_appearances)) for c in page]
+            [claim_review(c, list(c.visible_appearances), base=public_base(request)) for c in page]
         )
 
     def get_queryset(self) -> QuerySet[Claim]:
         visible = (
             ClaimAppearance.objects.visible_to(self.request.user)
-            .select_related("article")
+            .select_related("article", "annotation")
             .order_by("date", "article_id", "start")
         )
         return (

@@ -30,7 +30,7 @@ def appearances_of(user: Any, claim: Claim) -> list[ClaimAppearance]:
     return list(
         ClaimAppearance.objects.visible_to(user)
         .filter(claim=claim)
-        .select_related("article")
+        .select_related("article", "annotation")
         .order_by("date", "article_id", "start")
     )
 

@@ -1,12 +1,13 @@
-// The annotation popover: tag (keys 1/2/3), verdict, claimant, note, evidence URLs.
+// The annotation popover: tag (keys 1/2/3), verdict, claimant and its type, note, evidence URLs.
 // Enter saves, Shift+Enter is a new line in a text box, Escape cancels.
 
 const TAG_KEYS = { 1: "claim", 2: "denial", 3: "estimate" };
 const LAST_TAG = "factcheck:lastTag";
 
 export class Popover {
-  constructor({ form, onSave, onDelete, onClose }) {
+  constructor({ form, onSave, onDelete, onClose, claimantTypeFor = () => "" }) {
     this.form = form;
+    this.claimantTypeFor = claimantTypeFor;
     this.onSave = onSave;
     this.onDelete = onDelete;
     this.onClose = onClose;
@@ -16,9 +17,22 @@ export class Popover {
     form.addEventListener("keydown", (e) => this.keydown(e));
     this.el("pop-cancel").addEventListener("click", () => this.close());
     this.el("pop-delete").addEventListener("click", () => this.remove());
+    // A claimant typed again gets the type it had before, shown (never guessed from the name).
+    this.el("pop-claimant").addEventListener("input", () => this.rememberType());
+    this.el("pop-claimant-type").addEventListener("change", () => {
+      this.typeTouched = true;
+      this.el("pop-claimant-type-hint").textContent = "";
+    });
     document.addEventListener("mousedown", (e) => {
       if (!form.hidden && !form.contains(e.target)) this.close({ restore: false });
     });
+  }
+
+  rememberType() {
+    if (this.typeTouched) return;
+    const known = this.claimantTypeFor(this.el("pop-claimant").value.trim());
+    this.el("pop-claimant-type").value = known || "";
+    this.el("pop-claimant-type-hint").textContent = known ? "(as marked before for this name)" : "";
   }
 
   radios() { return [...this.form.querySelectorAll("input[name=tag]")]; }
@@ -35,6 +49,9 @@ export class Popover {
     this.setTag(mode === "new" ? localStorage.getItem(LAST_TAG) || "" : src.tag);
     this.el("pop-verdict").value = src.verdict || "";
     this.el("pop-claimant").value = src.claimant || "";
+    this.el("pop-claimant-type").value = src.claimant_type || "";
+    this.el("pop-claimant-type-hint").textContent = "";
+    this.typeTouched = mode !== "new";
     this.el("pop-note").value = src.note || "";
     this.el("pop-evidence").value = (src.evidence_urls || []).join("\n");
     this.el("pop-error").textContent = "";
@@ -124,6 +141,7 @@ export class Popover {
       tag,
       verdict: this.el("pop-verdict").value || null,
       claimant: this.el("pop-claimant").value.trim(),
+      claimant_type: this.el("pop-claimant-type").value,
       note: this.el("pop-note").value,
       evidence_urls: evidence,
     };

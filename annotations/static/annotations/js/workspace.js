@@ -363,6 +363,7 @@ function selectionSpan() {
 const popover = new Popover({
   form: $("popover"),
   labelName,
+  claimantTypeFor,
   onSave: save,
   onDelete: remove,
   onClose: () => {
@@ -370,6 +371,16 @@ const popover = new Popover({
     scheduleCaret();
   },
 });
+
+// The type last given to this claimant name on this page (the server remembers across articles
+// for API clients that leave it out).
+function claimantTypeFor(name) {
+  if (!name) return "";
+  const key = name.toLowerCase();
+  const known = [...anns.values()].filter((a) => a.claimant_type
+    && (a.claimant || "").trim().toLowerCase() === key);
+  return known.length ? known[known.length - 1].claimant_type : ""; // the latest added
+}
 
 function openNew() {
   if (readonly) return false;
@@ -403,6 +414,7 @@ function save(form) {
     const body = {
       article: articleId, start: form.span.start, end: form.span.end, quote: form.span.quote,
       tag: form.values.tag, verdict: form.values.verdict || null, claimant: form.values.claimant,
+      claimant_type: form.values.claimant_type,
       note: form.values.note, evidence_urls: form.values.evidence_urls,
     };
     const local = { ...body, id: tmp, mine: true, pending: true, version: 0, reviewer: data.user };
@@ -417,7 +429,7 @@ function save(form) {
   const a = anns.get(form.ann.id);
   if (!a) return;
   const changes = {};
-  for (const k of ["tag", "verdict", "claimant", "note"]) {
+  for (const k of ["tag", "verdict", "claimant", "claimant_type", "note"]) {
     if ((form.values[k] || "") !== (a[k] || "")) changes[k] = form.values[k] || (k === "verdict" ? null : "");
   }
   if (JSON.stringify(form.values.evidence_urls) !== JSON.stringify(a.evidence_urls || [])) {
