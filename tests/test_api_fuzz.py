@@ -53,6 +53,12 @@ DATA_DEPENDENT = {
     "POST /api/finals/",
     "PATCH /api/finals/{id}/",
     "DELETE /api/finals/{id}/",
+    # These too depend on stored state: an anchor must be fuzzy to confirm, an item key must
+    # name an item of the article's adjudication view, spans must quote the text.
+    "POST /api/annotations/{id}/anchor/",
+    "POST /api/articles/{id}/adjudication/dismiss/",
+    "POST /api/articles/{id}/adjudication/undismiss/",
+    "POST /api/articles/{id}/spans/",
 }
 
 

@@ -23,7 +23,7 @@ from annotations.api.serializers import (
     AnnotationSerializer,
     AnnotationUpdateSerializer,
     AnnotationWriteSerializer,
-    ArticleSerializer,
+    ArticlePublicationSerializer,
     StrictSerializer,
 )
 from annotations.api.views import ETAG_PARAM, etag_for, expected_version
@@ -70,13 +70,16 @@ class FinalUpdateSerializer(AnnotationUpdateSerializer):
     )
 
 
-class DismissSerializer(StrictSerializer):
+class UndismissSerializer(StrictSerializer):
     item = serializers.CharField(max_length=500, help_text="The item's key from the view.")
-    rationale = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
 
 
-class ReasonSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=2_000, required=False, allow_blank=True)
+class DismissSerializer(UndismissSerializer):
+    rationale = serializers.CharField(max_length=10_000, help_text="Why (required).")
+
+
+class UnpublishSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2_000, help_text="Why the verdicts are withdrawn.")
 
 
 def item_json(item: adj.Item) -> dict[str, Any]:
@@ -175,7 +178,7 @@ class DismissView(ServiceErrors, APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         article = _article_for_adjudication(request, pk)
-        data = DismissSerializer(data=request.data)
+        data = (UndismissSerializer if self.undo else DismissSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if self.undo:
@@ -193,20 +196,28 @@ class DismissView(ServiceErrors, APIView):
         return Response(adjudication_body(article))
 
 
+class UndismissView(DismissView):
+    undo = True
+
+    @extend_schema(summary="Undismiss an item", request=UndismissSerializer, responses=ADJUDICATION)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
 class ArticleStepView(ServiceErrors, APIView):
     """POST mark-adjudicated, publish or unpublish ({"reason": ...}); returns the article."""
 
     step = "publish"
 
     @extend_schema(
-        summary="Mark adjudicated, publish or unpublish an article's final verdicts",
-        request=ReasonSerializer,
-        responses=ArticleSerializer,
+        summary="Mark adjudicated or publish an article's final verdicts (no body)",
+        request=None,
+        responses=ArticlePublicationSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
         article = _article_for_adjudication(request, pk)
         if self.step == "unpublish":
-            data = ReasonSerializer(data=request.data)
+            data = UnpublishSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             article = publishing.unpublish(
                 by=request.user,
@@ -220,10 +231,19 @@ class ArticleStepView(ServiceErrors, APIView):
             article = publishing.mark_adjudicated(
                 by=request.user, article=article, via=via(request)
             )
-        body = dict(ArticleSerializer(article).data)
-        body.pop("text", None)
-        body["published_verdicts_at"] = article.published_verdicts_at
-        return Response(body)
+        return Response(ArticlePublicationSerializer(article).data)
+
+
+class UnpublishView(ArticleStepView):
+    step = "unpublish"
+
+    @extend_schema(
+        summary="Withdraw an article's published verdicts, saying why",
+        request=UnpublishSerializer,
+        responses=ArticlePublicationSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
 
 
 @extend_schema_view(

@@ -39,7 +39,12 @@ SPAN_HELP = (
         "single write would be. Answers the spans in the order given, each with its version."
     ),
     request=inline_serializer(
-        "BulkSpansRequest", {"spans": serializers.ListField(child=serializers.DictField())}
+        "BulkSpansRequest",
+        {
+            "spans": serializers.ListField(
+                child=serializers.DictField(), min_length=1, max_length=MAX_SPANS_PER_REQUEST
+            )
+        },
     ),
     responses={
         200: inline_serializer(

@@ -89,10 +89,12 @@ ERRORS = {
 EVERY_OPERATION = (400, 401, 403, 404, 406, 429, 500, 503)
 WRITES = {"post": (409, 413, 415), "put": (409, 412, 413, 415), "patch": (409, 412, 413, 415)}
 WRITES["delete"] = (409, 412)
-PARAMETER_ID_NAMES = {"article", "annotation", "import_job", "verdict_scale", "id"}
+PARAMETER_ID_NAMES = {"article", "annotation", "import_job", "verdict_scale", "id", "claim"}
 MAX_ID = 10**18 - 1  # 18 digits: what ids in paths and parameters accept (annotations/ids.py)
 DATE_TIME_PARAMETERS = {"updated_since"}
-BOOLEAN_PARAMETERS = {"published", "has_final", "include_unpublished", "needs_attention"}
+BOOLEAN_PARAMETERS = {
+    "published", "has_final", "include_unpublished", "needs_attention", "multi",
+}  # fmt: skip
 JSON_LD = {"type": "object", "additionalProperties": True}
 
 

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from django.http import QueryDict
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from annotations.api.formats import iso
@@ -68,6 +69,21 @@ class StrictSerializer(serializers.Serializer):
             if wrong:
                 raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """In the OpenAPI schema a strict serializer's request body says
+    ``additionalProperties: false``: it refuses unknown fields, so the schema must not promise
+    that they are accepted (schemathesis checks both ways)."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema
 
 
 class AnnotationWriteSerializer(StrictSerializer):
@@ -191,6 +207,20 @@ class ArticleListSerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "byline", "published_at", "source", "url", "language", "status",
             "revision", "verdict_scale", "import_job", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ArticlePublicationSerializer(serializers.ModelSerializer):
+    """An article after mark-adjudicated / publish / unpublish: metadata and publication time."""
+
+    verdict_scale = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "title", "byline", "published_at", "source", "url", "language", "status",
+            "revision", "verdict_scale", "published_verdicts_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

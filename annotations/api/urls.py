@@ -35,13 +35,13 @@ adjudication_urls = [
     path("articles/<dbid:pk>/adjudication/", adjudication.AdjudicationView.as_view()),
     path("articles/<dbid:pk>/adjudication/accept-agreed/", adjudication.AcceptAgreedView.as_view()),
     path("articles/<dbid:pk>/adjudication/dismiss/", adjudication.DismissView.as_view()),
-    path("articles/<dbid:pk>/adjudication/undismiss/", adjudication.DismissView.as_view(undo=True)),
+    path("articles/<dbid:pk>/adjudication/undismiss/", adjudication.UndismissView.as_view()),
     path(
         "articles/<dbid:pk>/mark-adjudicated/",
         adjudication.ArticleStepView.as_view(step="adjudicate"),
     ),
     path("articles/<dbid:pk>/publish/", adjudication.ArticleStepView.as_view(step="publish")),
-    path("articles/<dbid:pk>/unpublish/", adjudication.ArticleStepView.as_view(step="unpublish")),
+    path("articles/<dbid:pk>/unpublish/", adjudication.UnpublishView.as_view()),
 ]
 
 urlpatterns = [

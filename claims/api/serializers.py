@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotations.api.serializers import StrictSerializer
 from annotations.models import Tag
 from claims.models import (
     Claim,
@@ -155,34 +156,34 @@ class SuggestionSerializer(serializers.ModelSerializer):
         return mine.get(suggestion.pk)
 
 
-class AcceptSuggestionSerializer(serializers.Serializer):
+class AcceptSuggestionSerializer(StrictSerializer):
     tag = serializers.ChoiceField(choices=Tag.choices, required=False)
     claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
     quote = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     verdict = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(StrictSerializer):
     verdict = serializers.CharField(max_length=100)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     canonical_text = serializers.CharField(required=False, allow_blank=True, max_length=2_000)
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(StrictSerializer):
     other = serializers.IntegerField(min_value=1, max_value=2**62)
 
 
-class SplitSerializer(serializers.Serializer):
+class SplitSerializer(StrictSerializer):
     appearances = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), min_length=1, max_length=500
     )
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveSerializer(StrictSerializer):
     resolution = serializers.CharField(max_length=2_000)
 
 
-class SimilarSerializer(serializers.Serializer):
+class SimilarSerializer(StrictSerializer):
     text = serializers.CharField(max_length=5_000)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
 

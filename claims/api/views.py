@@ -17,13 +17,16 @@ from rest_framework.views import APIView
 from annotations import roles
 from annotations.api.authentication import IsAdjudicator
 from annotations.api.formats import public_base
+from annotations.ids import parse_id
 from annotations.models import Article, Via
 from annotations.services.annotating import AnnotationError
 from claims.api import serializers as s
 from claims.models import (
     Claim,
     ClaimAppearance,
+    ConflictStatus,
     FigureConflict,
+    LinkStatus,
     MatchCandidate,
     Suggestion,
     SuggestionDecision,
@@ -36,9 +39,28 @@ def _int_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) > 18:
-        raise ValidationError({name: [f"{name} must be an id (digits)."]})
-    return int(raw)
+    number = parse_id(raw)
+    if number is None or number < 1:
+        raise ValidationError({name: [f"{name} must be an id (ASCII digits, 1 or more)."]})
+    return number
+
+
+def _bool_param(request: Request, name: str) -> bool:
+    raw = (request.query_params.get(name) or "").strip().lower()
+    if raw in ("", "false", "0"):
+        return False
+    if raw in ("true", "1"):
+        return True
+    raise ValidationError({name: [f"{name} must be true or false."]})
+
+
+def _choice_param(request: Request, name: str, choices: list[str]) -> str | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if raw not in choices:
+        raise ValidationError({name: [f"{name} must be one of: {', '.join(choices)}."]})
+    return raw
 
 
 def _fail(exc: Exception, field: str = "non_field_errors") -> ValidationError:
@@ -46,6 +68,8 @@ def _fail(exc: Exception, field: str = "non_field_errors") -> ValidationError:
 
 
 ARTICLE = OpenApiParameter("article", int, description="Only this article.")
+CONFLICT_STATES = [c.value for c in ConflictStatus]
+CANDIDATE_STATES = [c.value for c in LinkStatus]
 
 
 class ClaimList(generics.ListAPIView):
@@ -68,9 +92,9 @@ class ClaimList(generics.ListAPIView):
         article = _int_param(self.request, "article")
         if article is not None:
             qs = qs.filter(appearances__article_id=article).distinct()
-        if self.request.query_params.get("multi") in ("1", "true"):
+        if _bool_param(self.request, "multi"):
             qs = qs.filter(visible_articles__gte=2)
-        if self.request.query_params.get("published") in ("1", "true"):
+        if _bool_param(self.request, "published"):
             qs = qs.filter(published_at__isnull=False)
         return qs
 
@@ -225,7 +249,7 @@ class ConflictList(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, enum=["open", "resolved"]),
+            OpenApiParameter("status", str, enum=CONFLICT_STATES),
             OpenApiParameter("claim", int),
         ]
     )
@@ -234,8 +258,8 @@ class ConflictList(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[FigureConflict]:
         qs = reading.conflicts_of(self.request.user)
-        state = self.request.query_params.get("status")
-        if state in ("open", "resolved"):
+        state = _choice_param(self.request, "status", CONFLICT_STATES)
+        if state:
             qs = qs.filter(status=state)
         claim = _int_param(self.request, "claim")
         if claim is not None:
@@ -263,7 +287,7 @@ class ResolveConflict(APIView):
 class CandidateList(generics.ListAPIView):
     serializer_class = s.CandidateSerializer
 
-    @extend_schema(parameters=[ARTICLE, OpenApiParameter("status", str)])
+    @extend_schema(parameters=[ARTICLE, OpenApiParameter("status", str, enum=CANDIDATE_STATES)])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -272,7 +296,7 @@ class CandidateList(generics.ListAPIView):
         article = _int_param(self.request, "article")
         if article is not None:
             qs = qs.filter(article_id=article)
-        state = self.request.query_params.get("status")
+        state = _choice_param(self.request, "status", CANDIDATE_STATES)
         if state:
             qs = qs.filter(status=state)
         return qs
