@@ -74,6 +74,14 @@ def test_sentences_keep_abbreviations_and_code_point_offsets() -> None:
             "Central Military Commission",
         ),
         ("China has denied any direct involvement in the war.", "denial", "China"),
+        (
+            "In October 2024, South Korean intelligence services reported that Pyongyang had "
+            "dispatched approximately 1,500 special forces personnel to Russia, with plans to "
+            "send up to 12,000 troops—a claim initially dismissed by North Korea as “groundless "
+            "rumors.”",
+            "estimate",
+            "South Korean intelligence services",
+        ),
     ],
 )
 def test_tag_and_claimant_are_proposed(sentence: str, tag: str, claimant: str) -> None:

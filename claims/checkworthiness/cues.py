@@ -47,9 +47,26 @@ _NOT_CLAIMANTS = {
 }  # fmt: skip
 
 
+# A sentence that reports a claim and then, in a trailing clause, that someone dismissed it
+# ("... reported that Pyongyang had sent 1,500 troops—a claim dismissed by North Korea") is the
+# claim, not a denial: its claimant is the one who reported it.
+_REPORTING = re.compile(
+    r"\b(reported|said|says|confirmed|claimed|stated|announced|estimated?|told|according to)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[—–;]|, a claim\b|, which\b|, but\b", re.IGNORECASE)
+
+
+def _denial_is_trailing(sentence: str, at: int) -> bool:
+    head = sentence[:at]
+    breaks = list(_CLAUSE_BREAK.finditer(head))
+    return bool(breaks) and bool(_REPORTING.search(head[: breaks[-1].start()]))
+
+
 def propose_tag(sentence: str) -> str:
-    """ "denial" when the sentence denies, "estimate" for hedged figures, else "claim"."""
-    if _DENIAL.search(sentence):
+    """A denial when the sentence denies, an estimate for hedged figures, else a claim."""
+    denial = _DENIAL.search(sentence)
+    if denial and not _denial_is_trailing(sentence, denial.start()):
         return "denial"
     quantities = extract_quantities(sentence)
     if any(q.hedge for q in quantities) or (quantities and _ESTIMATE.search(sentence)):
