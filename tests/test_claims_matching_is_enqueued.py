@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from unittest import mock
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from annotations.models import Article, JobKind
 from annotations.services import imports
 from annotations.services.annotating import create_annotation, update_annotation
+from annotations.services.bulk_spans import write_spans
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +47,36 @@ def test_saving_a_span_enqueues_matching_after_commit(alice, django_capture_on_c
         with django_capture_on_commit_callbacks(execute=True):
             update_annotation(user=alice, annotation=annotation, changes={"tag": "estimate"})
         assert delay.call_count == 2
+
+
+def test_a_batch_import_enqueues_matching_for_each_new_article(django_capture_on_commit_callbacks):
+    lines = "\n".join(
+        json.dumps(
+            {"title": f"T{n}", "text": f"Report {n}: " + ("troops were sent. " * 15) * (n + 1)}
+        )
+        for n in range(3)
+    )
+    job = imports.create_import_job(
+        user=None,
+        kind=JobKind.UPLOAD,
+        label="lines",
+        inputs=[imports.ImportInput(name="a.jsonl", payload=lines.encode())],
+    )
+    with mock.patch("claims.tasks.match_article.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            imports.run_import_job(job_id=job.pk)
+        stored = set(Article.objects.values_list("pk", flat=True))
+        assert len(stored) >= 1
+        assert {c.args[0] for c in delay.call_args_list} == stored
+
+
+def test_bulk_span_writes_enqueue_matching(alice, django_capture_on_commit_callbacks):
+    article = make_article()
+    spans = [
+        {"start": 0, "end": 10, "quote": article.text[:10], "tag": "claim"},
+        {"start": 12, "end": 20, "quote": article.text[12:20], "tag": "denial"},
+    ]
+    with mock.patch("claims.tasks.match_annotation.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            written = write_spans(user=alice, article=article, spans=spans)
+        assert sorted(c.args[0] for c in delay.call_args_list) == sorted(a.pk for a in written)

@@ -58,6 +58,7 @@ from annotations.services.annotating import (
     snapshot,
 )
 from annotations.services.audit import build_event
+from claims.services import hooks as claims_hooks
 
 PREANNOTATION_USERNAME = "pre-annotation"
 MAX_SPANS_PER_REQUEST = 5000
@@ -339,6 +340,8 @@ def write_spans(
             result[index] = existing[item["id"]]
     if created:
         _open_assignments(article, [user])
+    for annotation in [*created, *(a for _, a, _, _ in changed)]:
+        claims_hooks.span_saved(annotation.pk)  # claim matching, as for a single write
     return [result[i] for i in range(len(spans))]
 
 
