@@ -108,14 +108,17 @@ class Claim(models.Model):
         return self.canonical_text[:80]
 
 
-class AppearanceQuerySet(models.QuerySet["ClaimAppearance"]):
-    def visible_to(self, user: Any) -> AppearanceQuerySet:
-        """Appearances a user may see.
+class SpanRowQuerySet(models.QuerySet[Any]):
+    """Rows that rest on an article span and perhaps a person's annotation (appearances and
+    match candidates): one visibility rule for both."""
 
-        Machine-made appearances (an article sentence, no annotation) are visible to anyone who
-        may open the article. An appearance resting on a person's annotation is visible only
-        when that annotation is (blind review): a reviewer never learns another reviewer's
-        unsubmitted spans through a claim group.
+    def visible_to(self, user: Any) -> Any:
+        """Rows a user may see.
+
+        Machine-made rows (an article sentence, no annotation) are visible to anyone who may
+        open the article. A row resting on a person's annotation is visible only when that
+        annotation is (blind review): a reviewer never learns another reviewer's unsubmitted
+        spans through a claim group or a match.
         """
         from annotations.models import Article
 
@@ -127,6 +130,10 @@ class AppearanceQuerySet(models.QuerySet["ClaimAppearance"]):
         return self.filter(article_id__in=Article.objects.visible_to(user).values("pk")).filter(
             Q(annotation__isnull=True) | Q(annotation_id__in=_visible_annotation_ids(user))
         )
+
+
+class AppearanceQuerySet(SpanRowQuerySet):
+    pass
 
 
 class ClaimAppearance(models.Model):
@@ -178,17 +185,8 @@ class ClaimAppearance(models.Model):
         return f"{self.claim_id} in {self.article_id} [{self.start}:{self.end}]"
 
 
-class CandidateQuerySet(models.QuerySet["MatchCandidate"]):
-    def visible_to(self, user: Any) -> CandidateQuerySet:
-        from annotations.models import Article
-
-        if not roles.is_reviewer(user):
-            return self.none()
-        if roles.is_adjudicator(user):
-            return self.filter(Q(annotation__isnull=True) | Q(annotation__deleted_at__isnull=True))
-        return self.filter(article_id__in=Article.objects.visible_to(user).values("pk")).filter(
-            Q(annotation__isnull=True) | Q(annotation_id__in=_visible_annotation_ids(user))
-        )
+class CandidateQuerySet(SpanRowQuerySet):
+    pass
 
 
 class MatchCandidate(models.Model):
