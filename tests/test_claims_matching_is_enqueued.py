@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from unittest import mock
 
 import pytest
@@ -47,27 +46,6 @@ def test_saving_a_span_enqueues_matching_after_commit(alice, django_capture_on_c
         with django_capture_on_commit_callbacks(execute=True):
             update_annotation(user=alice, annotation=annotation, changes={"tag": "estimate"})
         assert delay.call_count == 2
-
-
-def test_a_batch_import_enqueues_matching_for_each_new_article(django_capture_on_commit_callbacks):
-    lines = "\n".join(
-        json.dumps(
-            {"title": f"T{n}", "text": f"Report {n}: " + ("troops were sent. " * 15) * (n + 1)}
-        )
-        for n in range(3)
-    )
-    job = imports.create_import_job(
-        user=None,
-        kind=JobKind.UPLOAD,
-        label="lines",
-        inputs=[imports.ImportInput(name="a.jsonl", payload=lines.encode())],
-    )
-    with mock.patch("claims.tasks.match_article.delay") as delay:
-        with django_capture_on_commit_callbacks(execute=True):
-            imports.run_import_job(job_id=job.pk)
-        stored = set(Article.objects.values_list("pk", flat=True))
-        assert len(stored) >= 1
-        assert {c.args[0] for c in delay.call_args_list} == stored
 
 
 def test_bulk_span_writes_enqueue_matching(alice, django_capture_on_commit_callbacks):

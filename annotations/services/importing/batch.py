@@ -37,7 +37,6 @@ from django.utils import timezone
 
 from annotations import text as textpipe
 from annotations.models import Article, ImportItem, ImportJob, ItemStatus, MinHashBand
-from claims.services import hooks as claims_hooks
 
 from .records import ParsedRecord, parse_record
 from .sources import ItemError
@@ -257,8 +256,6 @@ def _decide_and_insert(entries: list[_Entry], *, job_id: int, source: str, scale
             Article.objects.bulk_update(linked, ["near_duplicate_of"], batch_size=500)
         for e in new:
             e.duplicate_of_id = e.article.near_duplicate_of_id if e.article else None
-            # Suggestions and claim matching, as for an article stored one at a time.
-            claims_hooks.article_stored(e.article.pk)
         _insert_bands(
             [
                 (e.article.pk, band, key)
