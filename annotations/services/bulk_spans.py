@@ -58,6 +58,7 @@ from annotations.services.annotating import (
     snapshot,
 )
 from annotations.services.audit import build_event
+from annotations.services.bulk_insert import bulk_insert
 from claims.services import hooks as claims_hooks
 
 PREANNOTATION_USERNAME = "pre-annotation"
@@ -425,8 +426,8 @@ def import_spans(
             )
         results.append(ImportedSpans(created=created, problems=problems))
     if new:
-        created_rows = Annotation.objects.bulk_create(new, batch_size=1000)
-        AuditEvent.objects.bulk_create(
+        created_rows = bulk_insert(new)
+        bulk_insert(
             [
                 build_event(
                     actor=actor,
@@ -437,8 +438,7 @@ def import_spans(
                     after={**snapshot(span), "imported": True},
                 )
                 for span in created_rows
-            ],
-            batch_size=1000,
+            ]
         )
     if to_open:
         pairs = {(a.pk, u.pk) for a, u in to_open}

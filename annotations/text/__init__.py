@@ -17,7 +17,7 @@ import importlib
 from typing import Any
 
 # Public name -> submodule. Resolved lazily (PEP 562) so that e.g. the extraction benchmark,
-# which starts one process per page, does not pay for importing datasketch (~0.5 s).
+# which starts one process per page, does not pay for importing numpy.
 _EXPORTS = {
     "CleanedText": "cleaning",
     "RemovedLine": "cleaning",

@@ -8,7 +8,6 @@ import does not grow with the number of articles stored.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -20,14 +19,11 @@ from django.db.models import Count, Q
 from annotations import text as textpipe
 from annotations.models import Article, MinHashBand, VerdictScale
 from annotations.services.links import http_url_problem, normalise_http_url
+from annotations.text.dedup import band_keys
 from claims.services import hooks as claims_hooks
 
 from .sources import ArticleDraft, ItemError
 
-# 32 bands of 4 rows over 128 permutations: a pair at similarity 0.8 shares a band with
-# probability ~1, at 0.5 with ~0.87; candidates are then confirmed on the full signature.
-BANDS = 32
-ROWS = 4
 MAX_CANDIDATES = 50
 
 
@@ -37,16 +33,6 @@ class StoreOutcome:
     article: Article | None = None
     duplicate_of: Article | None = None
     similarity: float | None = None
-
-
-def band_keys(signature: list[int]) -> list[tuple[int, int]]:
-    keys = []
-    for band in range(min(BANDS, len(signature) // ROWS)):
-        # The band number is part of the key, so one indexed `key IN (...)` finds candidates.
-        chunk = f"{band}:" + ",".join(str(v) for v in signature[band * ROWS : (band + 1) * ROWS])
-        digest = hashlib.blake2b(chunk.encode(), digest_size=8).digest()
-        keys.append((band, int.from_bytes(digest, "big", signed=True)))
-    return keys
 
 
 def find_near_duplicate(signature: list[int]) -> tuple[Article | None, float]:
