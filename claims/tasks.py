@@ -18,5 +18,23 @@ def match_annotation(annotation_id: int) -> str:
 
 
 @shared_task(acks_late=True)
+def match_import(job_id: int, after: int = 0) -> int:
+    """One slice of a finished import's articles (see matching.process_import); the rest goes
+    back on the queue as a new message, so other work interleaves with a big import's."""
+    last = matching.process_import(job_id=job_id, after=after)
+    if last is not None:
+        match_import.delay(job_id, last)
+    return last or 0
+
+
+@shared_task(acks_late=True)
+def match_annotations(annotation_ids: list[int]) -> int:
+    """The spans of one bulk write, one after the other (each is idempotent)."""
+    for annotation_id in annotation_ids:
+        matching.process_annotation(annotation_id=annotation_id)
+    return len(annotation_ids)
+
+
+@shared_task(acks_late=True)
 def retrain_checkworthiness() -> dict:
     return suggestions.retrain_from_decisions()

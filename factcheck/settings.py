@@ -280,6 +280,9 @@ CLAIMS_SUGGEST_THRESHOLD = env_float("CLAIMS_SUGGEST_THRESHOLD", 0.30, minimum=0
 CLAIMS_AUTO_LINK_THRESHOLD = env_float("CLAIMS_AUTO_LINK_THRESHOLD", 0.40, minimum=0.0)
 # Only articles published (or imported) within this many days of each other are matched.
 CLAIMS_MATCH_WINDOW_DAYS = env_int("CLAIMS_MATCH_WINDOW_DAYS", 60, minimum=1)
+# After a batch import, its articles are suggested and matched in slices of about this many
+# seconds, each a task of its own, so other work interleaves with a 10,000-article import.
+CLAIMS_IMPORT_SLICE_SECONDS = env_float("CLAIMS_IMPORT_SLICE_SECONDS", 5.0, minimum=0.0)
 # Sentence embeddings (int8 ONNX MiniLM) in claim matching: "auto" fuses them with the
 # lexical score; "off" (default, and the tests) is lexical only. With "auto", raise the
 # thresholds (docs/claims.md: 0.45 / 0.60 measured on the seeds).

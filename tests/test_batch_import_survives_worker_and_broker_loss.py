@@ -73,8 +73,10 @@ def test_flushed_broker_loses_no_batch_job(admin_user):
 def test_two_worker_processes_share_a_big_job_and_import_every_line_once(admin_user):
     _drop_queued_messages()
     lines = 800
-    job = imports.start_upload_import(user=admin_user, files=[("b.jsonl", jsonl(lines, 5000))])
+    # Both processes wait before the upload: a lone fast worker could otherwise import all
+    # 800 lines, then take the job's extra message itself, before the second one is up.
     with running_worker() as first, running_worker() as second:
+        job = imports.start_upload_import(user=admin_user, files=[("b.jsonl", jsonl(lines, 5000))])
         wait_for(lambda: ImportJob.objects.get(pk=job.pk).is_finished, what="the job", timeout=180)
         # The expansion sent extra messages for the job; both processes ran it.
         for worker in (first, second):

@@ -341,8 +341,8 @@ def write_spans(
             result[index] = existing[item["id"]]
     if created:
         _open_assignments(article, [user])
-    for annotation in [*created, *(a for _, a, _, _ in changed)]:
-        claims_hooks.span_saved(annotation.pk)  # claim matching, as for a single write
+    # Claim matching, as for single writes: one task for the whole write.
+    claims_hooks.spans_saved([a.pk for a in [*created, *(a for _, a, _, _ in changed)]])
     return [result[i] for i in range(len(spans))]
 
 
@@ -426,7 +426,7 @@ def import_spans(
             )
         results.append(ImportedSpans(created=created, problems=problems))
     if new:
-        created_rows = bulk_insert(new)
+        created_rows = bulk_insert(new)  # claim matching: when the job ends (import_finished)
         bulk_insert(
             [
                 build_event(
@@ -445,11 +445,13 @@ def import_spans(
         Assignment.objects.bulk_create(
             [Assignment(article_id=a, reviewer_id=u) for a, u in pairs], ignore_conflicts=True
         )
-        for article_id in {a for a, _ in pairs}:
+        # One UPDATE per reviewer named in the batch (a handful), not one per article.
+        articles_of: dict[int, set[int]] = {}
+        for article_id, reviewer_id in pairs:
+            articles_of.setdefault(reviewer_id, set()).add(article_id)
+        for reviewer_id, article_ids in articles_of.items():
             Assignment.objects.filter(
-                article_id=article_id,
-                reviewer_id__in=[u for a, u in pairs if a == article_id],
-                status=AssignmentStatus.NEW,
+                article_id__in=article_ids, reviewer_id=reviewer_id, status=AssignmentStatus.NEW
             ).update(status=AssignmentStatus.IN_PROGRESS, updated_at=timezone.now())
         Article.objects.filter(pk__in={a for a, _ in pairs}, status=ArticleStatus.NEW).update(
             status=ArticleStatus.IN_REVIEW

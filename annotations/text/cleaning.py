@@ -722,6 +722,9 @@ def clean_text(
         if i in decided:
             continue
         s = ln.strip()
+        # Each of the three patterns needs a ":" or "(@"; most lines are prose without either.
+        if ":" not in s and "(@" not in s:
+            continue
         if _RELATED_LIST_RE.fullmatch(s):
             # "Read more:" alone introduces a list of headlines that runs to the next blank line.
             decided[i] = REASON_RELATED

@@ -106,13 +106,16 @@ def _word_hashes(words: list[str]) -> Any:
     ids = _word_ids
     if len(ids) > _WORD_CACHE_MAX:
         ids.clear()
-    out = []
-    for word in words:
-        h = ids.get(word)
+    out = list(map(ids.get, words))  # one C loop; the misses are filled in below
+    if None not in out:
+        return np.array(out, dtype=np.uint64)
+    for i, h in enumerate(out):
         if h is None:
-            h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
-            ids[word] = h
-        out.append(h)
+            word = words[i]
+            h = ids[word] = int.from_bytes(
+                hashlib.blake2b(word.encode(), digest_size=8).digest(), "little"
+            )
+            out[i] = h
     return np.array(out, dtype=np.uint64)
 
 

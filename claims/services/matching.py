@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -271,6 +272,31 @@ def process_article(*, article_id: int) -> dict[str, int]:
         for claim_id in new_claims:
             match_earlier_checks(claim_id=claim_id)
     return {"suggestions": len(suggestions), "linked": linked, "candidates": candidates}
+
+
+def process_import(*, job_id: int, after: int = 0, seconds: float | None = None) -> int | None:
+    """Process the articles a batch import stored, in pk order after ``after``: suggestions
+    and claim groups for each (``process_article``), then its imported spans
+    (``process_annotation``). Articles that have suggestions already are skipped (their own
+    task ran). Stops after about ``seconds`` (settings.CLAIMS_IMPORT_SLICE_SECONDS) and
+    returns the last article done, for the caller to continue from; None when all are done.
+    """
+    budget = settings.CLAIMS_IMPORT_SLICE_SECONDS if seconds is None else seconds
+    started = time.monotonic()
+    pending = (
+        Article.objects.filter(import_job_id=job_id, pk__gt=after)
+        .exclude(claim_suggestions__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for article_id in pending.iterator(chunk_size=200):
+        process_article(article_id=article_id)
+        spans = Annotation.objects.alive().filter(article_id=article_id).order_by("pk")
+        for annotation_id in spans.values_list("pk", flat=True):
+            process_annotation(annotation_id=annotation_id)
+        if time.monotonic() - started >= budget:
+            return article_id
+    return None
 
 
 def _store_candidate(

@@ -36,7 +36,9 @@ from annotations.models import (
     JobStatus,
     VerdictScale,
 )
+from claims.services import hooks as claims_hooks
 
+from ..bulk_insert import bulk_insert
 from . import batch as batches
 from . import sources
 from .fetch import FetchError
@@ -367,7 +369,7 @@ def _next_position(job_id: int) -> int:
 
 def _add_children(item: ImportItem, children: list[ChildInput]) -> None:
     start = _next_position(item.job_id)
-    ImportItem.objects.bulk_create(
+    bulk_insert(
         [
             ImportItem(
                 job_id=item.job_id,
@@ -377,8 +379,7 @@ def _add_children(item: ImportItem, children: list[ChildInput]) -> None:
                 metadata={**child.metadata, "kind": child.kind, "parent": item.pk},
             )
             for i, child in enumerate(children)
-        ],
-        batch_size=500,
+        ]
     )
     _finish_item(item, status=ItemStatus.EXPANDED, payload=None)
     # Items are claimed one by one, so several workers can share a big job: send a few more
@@ -452,9 +453,13 @@ def _finish_job(job_id: int) -> None:
         status = JobStatus.PARTLY_FAILED
     else:
         status = JobStatus.SUCCEEDED
-    ImportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+    finished = ImportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
         status=status, finished_at=timezone.now()
     )
+    if finished and (job.imported or job.revised):
+        # Claim suggestions and matching for what the batch path stored (articles stored
+        # one at a time have their own task already, see store.py).
+        claims_hooks.import_finished(job_id)
 
 
 def requeue_stale_jobs(
