@@ -283,6 +283,9 @@ CLAIMS_MATCH_WINDOW_DAYS = env_int("CLAIMS_MATCH_WINDOW_DAYS", 60, minimum=1)
 # After a batch import, its articles are suggested and matched in slices of about this many
 # seconds, each a task of its own, so other work interleaves with a 10,000-article import.
 CLAIMS_IMPORT_SLICE_SECONDS = env_float("CLAIMS_IMPORT_SLICE_SECONDS", 5.0, minimum=0.0)
+# Off: batch imports (JSONL/JSON) get no suggestions and no claim matching (an archive load
+# that should not keep the worker busy for hours; the throughput benchmarks measure without).
+CLAIMS_AFTER_BATCH_IMPORT = env_bool("CLAIMS_AFTER_BATCH_IMPORT", True)
 # Sentence embeddings (int8 ONNX MiniLM) in claim matching: "auto" fuses them with the
 # lexical score; "off" (default, and the tests) is lexical only. With "auto", raise the
 # thresholds (docs/claims.md: 0.45 / 0.60 measured on the seeds).

@@ -97,6 +97,21 @@ def test_a_batch_import_enqueues_matching_once_when_the_job_ends(
         single.assert_not_called()
 
 
+@override_settings(CLAIMS_AFTER_BATCH_IMPORT=False)
+def test_batch_imports_can_be_left_out_of_claims_work(django_capture_on_commit_callbacks):
+    job = imports.create_import_job(
+        user=None,
+        kind=JobKind.UPLOAD,
+        label="lines",
+        inputs=[imports.ImportInput(name="a.jsonl", payload=_jsonl(2))],
+    )
+    with mock.patch("claims.tasks.match_import.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            imports.run_import_job(job_id=job.pk)
+    assert Article.objects.filter(import_job=job).count() == 2
+    delay.assert_not_called()
+
+
 def test_the_job_task_suggests_and_matches_articles_and_imported_spans_in_slices():
     from claims import tasks
     from claims.models import Suggestion

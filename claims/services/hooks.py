@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 
@@ -26,7 +27,8 @@ def import_finished(job_id: int) -> None:
     import that comes next never waits long behind it."""
     from claims import tasks
 
-    transaction.on_commit(lambda: tasks.match_import.delay(job_id))
+    if settings.CLAIMS_AFTER_BATCH_IMPORT:
+        transaction.on_commit(lambda: tasks.match_import.delay(job_id))
 
 
 def spans_saved(annotation_ids: list[int]) -> None:

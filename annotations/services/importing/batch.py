@@ -110,7 +110,20 @@ def _prepare(item: ImportItem) -> _Entry:
 
 def process_batch(items: list[ImportItem], *, job_id: int, source: str, scale_id: int) -> None:
     """Import claimed JSONL line items in one transaction (see the module docstring)."""
-    entries = [_prepare(item) for item in items]
+    store_batch(prepare_batch(items), job_id=job_id, source=source, scale_id=scale_id)
+
+
+def prepare_batch(items: list[ImportItem]) -> list[_Entry]:
+    """The CPU part of a batch, no database: parse, clean, hash and sign every line.
+
+    The job loop runs this in a thread for the next batch while the current one is stored
+    (the database work releases the GIL while it waits for the server).
+    """
+    return [_prepare(item) for item in items]
+
+
+def store_batch(entries: list[_Entry], *, job_id: int, source: str, scale_id: int) -> None:
+    """Store prepared entries in one transaction; redo them one by one if that fails."""
     try:
         with transaction.atomic():
             _store_batch(entries, job_id=job_id, source=source, scale_id=scale_id)

@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -195,42 +196,73 @@ def run_import_job(*, job_id: int) -> None:
 def _run_items(job_id: int, context: _RunContext, keeper: _ClaimKeeper) -> None:
     last_beat = time.monotonic()
     batch_size = 1
-    while True:
-        batch = _claim_items(job_id, limit=batch_size)
-        if not batch:
-            if ImportItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING).exists():
-                continue  # another worker won the ones we tried; try the next ones
-            break
-        keeper.hold(batch)
-        lines = [i for i in batch if i.metadata.get("kind") == "jsonl"]
-        if lines:  # JSONL lines / JSON elements: one transaction per batch (batch.py)
-            batches.process_batch(
-                lines, job_id=job_id, source=context.source, scale_id=context.verdict_scale_id
-            )
-            for item in lines:
+    # JSONL lines: while one batch is stored, the next is already claimed and being prepared
+    # (parsed, cleaned, hashed) in a thread. Its items are held like the current ones, so a
+    # dead worker's look-ahead is requeued with the rest.
+    ahead: tuple[list[ImportItem], Future[list[Any]] | None] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") as pool:
+        while True:
+            if ahead is not None:
+                (batch, prepared), ahead = ahead, None
+            else:
+                batch, prepared = _claim_items(job_id, limit=batch_size), None
+            if not batch:
+                if ImportItem.objects.filter(job_id=job_id, status=ItemStatus.PENDING).exists():
+                    continue  # another worker won the ones we tried; try the next ones
+                break
+            lines = [i for i in batch if _is_line(i)]
+            if _is_line(batch[-1]):
+                batch_size = batches.next_batch_size(batch_size)
+            else:
+                batch_size = 1
+            if lines:  # JSONL lines / JSON elements: one transaction per batch (batch.py)
+                entries = prepared.result() if prepared else batches.prepare_batch(lines)
+                if _is_line(batch[-1]):
+                    following = _claim_items(job_id, limit=batch_size)
+                    if following and all(_is_line(i) for i in following):
+                        ahead = (following, pool.submit(_prepare_off_thread, following))
+                    elif following:
+                        ahead = (following, None)
+                    keeper.hold([*batch, *following])
+                else:
+                    keeper.hold(batch)
+                batches.store_batch(
+                    entries, job_id=job_id, source=context.source,
+                    scale_id=context.verdict_scale_id,
+                )  # fmt: skip
+                for item in lines:
+                    keeper.release(item)
+            else:
+                keeper.hold(batch)
+            for item in batch:
+                if _is_line(item):
+                    continue
+                _process_item(item, context)
                 keeper.release(item)
-        for item in batch:
-            if item.metadata.get("kind") == "jsonl":
-                continue
-            _process_item(item, context)
-            keeper.release(item)
-            # Heartbeat and counts at most every HEARTBEAT_SECONDS: a write per item would
-            # cost more than importing a small item on a busy database.
-            if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                # Heartbeat and counts at most every HEARTBEAT_SECONDS: a write per item would
+                # cost more than importing a small item on a busy database.
+                if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                    ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+                    refresh_counts(job_id=job_id)
+                    last_beat = time.monotonic()
+            if lines and time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
                 ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
                 refresh_counts(job_id=job_id)
                 last_beat = time.monotonic()
-        if lines and time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
-            ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
-            refresh_counts(job_id=job_id)
-            last_beat = time.monotonic()
-        # JSONL lines are small and quick: claim them in growing batches (10, 40, 160, 250).
-        # Anything that may be slow (a URL, a zip) is claimed alone, so a claim never waits
-        # long behind other items.
-        if batch[-1].metadata.get("kind") == "jsonl":
-            batch_size = batches.next_batch_size(batch_size)
-        else:
-            batch_size = 1
+
+
+def _is_line(item: ImportItem) -> bool:
+    """A JSONL line / JSON element: small and quick, imported in growing batches (10, 40,
+    160, 250). Anything that may be slow (a URL, a zip) is claimed alone, so a claim never
+    waits long behind other items."""
+    return item.metadata.get("kind") == "jsonl"
+
+
+def _prepare_off_thread(items: list[ImportItem]) -> list[Any]:
+    try:
+        return batches.prepare_batch(items)
+    finally:
+        connection.close()  # this thread's own connection, if a payload had to be read
 
 
 @dataclass(frozen=True)
