@@ -9,17 +9,19 @@ sequence first (one query), so the caller gets its objects back with their pks, 
 ``bulk_create``.
 
 Both functions take part in the caller's transaction, as ``bulk_create`` does; nothing here
-commits. Model ``save()`` is not called (as with ``bulk_create``); ``pre_save`` is, so
-``auto_now`` / ``auto_now_add`` fields get their time.
+commits. Model ``save()`` is not called (as with ``bulk_create``); ``auto_now`` /
+``auto_now_add`` fields get the time of the insert.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.utils import timezone
 
 __all__ = ["bulk_insert", "copy_rows"]
 
@@ -72,14 +74,25 @@ def bulk_insert(objs: Sequence[M], *, batch_size: int = 1000) -> Sequence[M]:
     for obj, pk_value in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, pk_value)
     fields = list(meta.concrete_fields)
-    converters = [_converter(f) for f in fields]
+    # auto_now / auto_now_add get one time for the whole insert (bulk_create's pre_save
+    # gives each row its own, a few microseconds apart).
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, field.attname, now)
+    getter = attrgetter(*(f.attname for f in fields))
+    special = [(i, _converter(f)) for i, f in enumerate(fields) if not isinstance(f, _PLAIN)]
 
-    def rows() -> Iterable[list[Any]]:
+    def rows() -> Iterable[Sequence[Any]]:
+        if not special:
+            yield from map(getter, objs)
+            return
         for obj in objs:
-            yield [
-                convert(field.pre_save(obj, True))
-                for field, convert in zip(fields, converters, strict=True)
-            ]
+            row = list(getter(obj))
+            for i, convert in special:
+                row[i] = convert(row[i])
+            yield row
 
     copy_rows(meta.db_table, [f.column for f in fields], rows())
     for obj in objs:
@@ -88,13 +101,7 @@ def bulk_insert(objs: Sequence[M], *, batch_size: int = 1000) -> Sequence[M]:
     return objs
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def _converter(field: models.Field) -> Callable[[Any], Any]:
-    if isinstance(field, _PLAIN):
-        return _same
     if isinstance(field, models.JSONField):
         encoder = field.encoder
 
