@@ -248,13 +248,21 @@ def _gap_term(unit_lengths: Hist, gaps: Mapping[int, int]) -> float:
     if not unit_lengths or not gaps:
         return 0.0
     if len(unit_lengths) * len(gaps) <= 4096:
-        # Small (per-article) case: a direct double sum beats numpy's per-call overhead.
-        return float(
-            sum(
-                n_u * lu * lu * sum(n_g * (lg - lu + 1) for lg, n_g in gaps.items() if lg >= lu)
-                for lu, n_u in unit_lengths
-            )
-        )
+        # Small (per-article) case: numpy's per-call overhead dominates. The same suffix sums
+        # in Python integers: the total is an exact integer, so the float is the one the
+        # direct double sum gives.
+        total = 0
+        glens = sorted(gaps)
+        k = len(glens)
+        count = length_sum = 0  # over the gaps of length >= the current unit length
+        for lu, n_u in sorted(unit_lengths, reverse=True):
+            while k and glens[k - 1] >= lu:
+                k -= 1
+                n_g = gaps[glens[k]]
+                count += n_g
+                length_sum += n_g * glens[k]
+            total += n_u * lu * lu * (length_sum - (lu - 1) * count)
+        return float(total)
     g = np.array(sorted((x, n) for x, n in gaps.items() if n > 0), dtype=float).reshape(-1, 2)
     u = np.array(unit_lengths, dtype=float).reshape(-1, 2)
     # Suffix sums over gap lengths: G0 = number of gaps >= l, G1 = their total length.
