@@ -23,7 +23,7 @@ import logging
 import multiprocessing
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -166,15 +166,22 @@ class ComputedReport(NamedTuple):
     headline: float | None
 
 
-def _read_inputs(article_ids: Sequence[int], lookups: _Lookups) -> list[ArticleInput]:
-    """The submitted work of these articles, read in bulk (five queries)."""
+def _read_inputs(
+    article_ids: Sequence[int],
+    lookups: _Lookups,
+    fingerprints: dict[int, dict[str, Any]] | None = None,
+) -> list[ArticleInput]:
+    """The submitted work of these articles, read in bulk (five queries; three when the
+    ``fingerprints`` of the stale check are passed: the data read can only be newer than
+    them, so at worst the next check finds the report stale again)."""
     articles = {
         a["pk"]: a
         for a in Article.objects.filter(pk__in=article_ids)
         .annotate(text_length=Length("text"))
         .values("pk", "text_length", "revision", "verdict_scale_id", "source", "import_job_id")
     }
-    fingerprints = _fingerprints(article_ids)
+    if fingerprints is None:
+        fingerprints = _fingerprints(article_ids)
     reviewers: dict[int, set[int]] = defaultdict(set)
     for art_id, user_id in (
         submitted_assignments()
@@ -205,7 +212,7 @@ def _read_inputs(article_ids: Sequence[int], lookups: _Lookups) -> list[ArticleI
     for art_id in article_ids:
         art = articles.get(art_id)
         fp = fingerprints.get(art_id)
-        if art is None or fp is None:
+        if art is None or fp is None or not reviewers[art_id]:
             continue
         inputs = {
             "reviewers": sorted(lookups.username(u) for u in reviewers[art_id]),
@@ -406,6 +413,10 @@ def mark_article_stale(*, article_id: int) -> bool:
 
 def stale_article_ids() -> list[int]:
     """Articles whose report is missing, out of date, or no longer backed by a submission."""
+    return _stale()[0]
+
+
+def _stale() -> tuple[list[int], dict[int, dict[str, Any]]]:
     current = _fingerprints()
     revisions = dict(Article.objects.filter(pk__in=list(current)).values_list("pk", "revision"))
     stored = dict(
@@ -417,7 +428,7 @@ def stale_article_ids() -> list[int]:
         if stored.get(art_id) != _fingerprint_key(fp, revisions.get(art_id, 0))
     ]
     orphans = [art_id for art_id in stored if art_id not in current]
-    return sorted(stale + orphans)
+    return sorted(stale + orphans), current
 
 
 def recompute_stale_articles(*, workers: int | None = None, chunk: int | None = None) -> int:
@@ -438,23 +449,67 @@ class _Recomputed(NamedTuple):
 
 
 def _recompute_stale(*, workers: int | None = None, chunk: int | None = None) -> _Recomputed:
-    ids = stale_article_ids()
+    ids, fingerprints = _stale()
     size = chunk or CHUNK
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     workers = settings.AGREEMENT_WORKERS if workers is None else workers
-    lookups = _Lookups()
+    reader = _Reader(_Lookups(), fingerprints)
     done = _Recomputed(len(ids), set(), defaultdict(CorpusAggregate))
     if workers > 1 and len(chunks) > 1:
         try:
-            _recompute_parallel(chunks, lookups, workers, done)
+            _recompute_parallel(chunks, reader, workers, done)
             return done
         except _NoWorkerProcesses as exc:  # e.g. a host that forbids forking here
             log.warning("agreement: no worker processes (%s); computing serially", exc)
-    for part in chunks:
+    with _Writer(done) as writer:
+        for part in chunks:
+            writer.store(part, _compute_chunk(reader.read(part)))
+    return done
+
+
+class _Reader:
+    def __init__(self, lookups: _Lookups, fingerprints: dict[int, dict[str, Any]]) -> None:
+        self.lookups = lookups
+        self.fingerprints = fingerprints
+
+    def read(self, part: list[int]) -> list[ArticleInput]:
         # Markers go before the read, as in the task: a later submission re-marks and enqueues.
         StaleAgreement.objects.filter(article_id__in=part).delete()
-        _store_chunk(part, _compute_chunk(_read_inputs(part, lookups)), done)
-    return done
+        fps = {a: self.fingerprints[a] for a in part if a in self.fingerprints}
+        return _read_inputs(part, self.lookups, fps)
+
+
+class _Writer:
+    """Stores computed chunks. On PostgreSQL outside a transaction, on a connection of its own
+    in a thread: the server parses and stores one chunk's JSON while this process reads the
+    next chunk (at most two chunks wait, so memory stays bounded)."""
+
+    def __init__(self, done: _Recomputed) -> None:
+        self.done = done
+        threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.thread = ThreadPoolExecutor(max_workers=1) if threaded else None
+        self.pending: deque[Future[None]] = deque()
+
+    def store(self, part: Sequence[int], computed: ComputedChunk) -> None:
+        if self.thread is None:
+            _store_chunk(part, computed, self.done)
+            return
+        self.pending.append(self.thread.submit(_store_chunk, part, computed, self.done))
+        while len(self.pending) > 1:
+            self.pending.popleft().result()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.thread is None:
+            return
+        try:
+            while self.pending:
+                self.pending.popleft().result()
+        finally:
+            self.thread.submit(connections.close_all).result()  # the thread's connection
+            self.thread.shutdown()
 
 
 def _store_chunk(part: Sequence[int], computed: ComputedChunk, done: _Recomputed) -> None:
@@ -488,7 +543,7 @@ class _NoWorkerProcesses(RuntimeError):
 
 
 def _recompute_parallel(
-    chunks: list[list[int]], lookups: _Lookups, workers: int, done: _Recomputed
+    chunks: list[list[int]], reader: _Reader, workers: int, done: _Recomputed
 ) -> None:
     """Read chunks here, compute them in worker processes, store them here as they finish.
 
@@ -512,16 +567,15 @@ def _recompute_parallel(
         raise _NoWorkerProcesses(str(exc) or type(exc).__name__) from exc
     finally:
         gc.unfreeze()
-    with pool:
+    with pool, _Writer(done) as writer:
         for part in chunks:
-            StaleAgreement.objects.filter(article_id__in=part).delete()
-            pending.append((part, pool.submit(_compute_chunk, _read_inputs(part, lookups))))
+            pending.append((part, pool.submit(_compute_chunk, reader.read(part))))
             while len(pending) > workers:
                 finished, future = pending.popleft()
-                _store_chunk(finished, future.result(), done)
+                writer.store(finished, future.result())
         while pending:
             finished, future = pending.popleft()
-            _store_chunk(finished, future.result(), done)
+            writer.store(finished, future.result())
 
 
 def _group_label(value: Any, empty: str) -> str:
