@@ -593,13 +593,24 @@ def _iter_stats(skip: set[int]) -> Iterator[tuple[dict[str, Any], str, str]]:
         set(AgreementReport.objects.articles().values_list("article_id", flat=True)) - skip
     )
     for i in range(0, len(ids), CHUNK):
-        rows = (
+        query = (
             AgreementReport.objects.articles()
             .filter(article_id__in=ids[i : i + CHUNK])
+            .order_by()
             .values_list("stats", "article__source", "article__import_job_id")
         )
+        # The JSON text as the driver gives it, parsed by orjson: json.loads of ~5 kB of
+        # stats per article was most of a quiet periodic run.
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         for stats, source, job_id in rows:
-            yield stats, _group_label(source, NO_SOURCE), _group_label(job_id, NO_IMPORT_JOB)
+            yield (
+                stats if isinstance(stats, dict) else orjson.loads(stats),
+                _group_label(source, NO_SOURCE),
+                _group_label(job_id, NO_IMPORT_JOB),
+            )
 
 
 def corpus_scale() -> list[ScaleLabel] | None:
