@@ -24,6 +24,7 @@ import multiprocessing
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -278,9 +279,7 @@ def _compute_chunk(items: list[ArticleInput]) -> ComputedChunk:
     cells: dict[tuple[str, str], CorpusAggregate] = defaultdict(CorpusAggregate)
     # The figures are trees of small dicts and lists, freed by reference counting; the cyclic
     # garbage collector would only walk them again and again (a third of the time, measured).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _no_cyclic_gc():
         for item in items:
             r = _compute(item)
             cells[item.cell].add(r.stats)  # type: ignore[arg-type]
@@ -288,6 +287,14 @@ def _compute_chunk(items: list[ArticleInput]) -> ComputedChunk:
                 (r.article_id, _dumps(r.inputs), _dumps(r.stats), _dumps(r.report), r.headline)
             )
         return ComputedChunk(rows, {cell: agg.as_stats() for cell, agg in cells.items()})
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -481,7 +488,8 @@ class _Reader:
         # Markers go before the read, as in the task: a later submission re-marks and enqueues.
         StaleAgreement.objects.filter(article_id__in=part).delete()
         fps = {a: self.fingerprints[a] for a in part if a in self.fingerprints}
-        return _read_inputs(part, self.lookups, fps)
+        with _no_cyclic_gc():  # tens of thousands of spans: plain tuples, no cycles
+            return _read_inputs(part, self.lookups, fps)
 
 
 class _Writer:
@@ -566,7 +574,9 @@ def _recompute_parallel(
     gc.collect()
     gc.freeze()
     try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # The workers only turn plain data into plain data (no cycles): without the cyclic
+        # collector, unpickling a chunk's spans and computing its reports cost less.
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.disable)
         pool.submit(int).result()  # a fork pool starts all its processes on the first task
     except Exception as exc:  # nothing was read or written yet: the caller goes serial
         raise _NoWorkerProcesses(str(exc) or type(exc).__name__) from exc
