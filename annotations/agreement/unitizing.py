@@ -96,15 +96,17 @@ def _observed_pair(units_i: list[tuple[int, int]], units_j: list[tuple[int, int]
     coder i lying inside a gap of coder j twice (see the comment below)."""
     total = 0
     k0 = 0
+    n_j = len(units_j)
     for b, e in units_i:
         # units_j is sorted and non-overlapping: skip those ending at or before b.
-        while k0 < len(units_j) and units_j[k0][1] <= b:
+        while k0 < n_j and units_j[k0][1] <= b:
             k0 += 1
         k = k0
         hit = False
-        while k < len(units_j) and units_j[k][0] < e:
+        while k < n_j and units_j[k][0] < e:
             bj, ej = units_j[k]
-            total += (b - bj) ** 2 + (e - ej) ** 2
+            db, de = b - bj, e - ej
+            total += db * db + de * de
             hit = True
             k += 1
         if not hit:
@@ -177,7 +179,7 @@ def unitizing_stats(
         stats["categories"][cat] = {
             "s_obs": s_obs,
             "n_units": sum(unit_len.values()),
-            "f_sum": sum(n * (2 * x**3 - 3 * x**2 + x) for x, n in unit_len.items()),
+            "f_sum": sum(n * x * (2 * x * x - 3 * x + 1) for x, n in unit_len.items()),
             "ll1_sum": sum(n * x * (x - 1) for x, n in unit_len.items()),
             "unit_lengths": _hist(unit_len),
             "gap_lengths": _hist(gap_len),
