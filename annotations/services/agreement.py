@@ -268,14 +268,14 @@ def _dumps(value: Any) -> bytes:
 
 
 class ComputedChunk(NamedTuple):
-    """A chunk's reports as JSON text, and the sums of their stats per corpus cell."""
+    """A chunk's reports as JSON (UTF-8 bytes), and the sums of their stats per corpus cell."""
 
     rows: list[Row]
     cells: dict[tuple[str, str], ArticleStats]
 
 
 def _compute_chunk(items: list[ArticleInput]) -> ComputedChunk:
-    """Reports of a chunk as JSON text, ready for COPY, and the chunk's share of the corpus
+    """Reports of a chunk as JSON bytes, ready for COPY, and the chunk's share of the corpus
     sums (the worker processes' job): the corpus job then need not read back the stats it
     has just written."""
     rows: list[Row] = []
