@@ -4,8 +4,14 @@ Bulk-creates the synthetic corpus of benchmarks/bench_agreement.py (default 10,0
 3 reviewers x ~20 spans, all submitted) in a database of its own, then times:
 
 1. compute_corpus_agreement() with every article stale: reads the spans in chunks, computes
-   and upserts every article report, sums the stored stats overall / per source / per import
-   job / per tag / per pair and stores the corpus row;
+   and upserts every article report, sums the stats overall / per source / per import job /
+   per tag / per pair and stores the corpus row. Three times in the same run, on the same
+   data: the code of ``--baseline-rev`` (default: the last commit before the throughput work
+   on this job) in a subprocess, with its default workers, as the baseline; today's code in
+   one process; today's code with AGREEMENT_WORKERS processes. The stored article reports of
+   the three must be equal (compared in SQL, jsonb), the corpus figures equal up to float
+   rounding (sums in another order). Wall time and CPU time (this process and its children)
+   are printed with the load average, since the machine is shared;
 2. the same with nothing stale (the periodic run after a quiet period: stale check + sums);
 3. a single-article update: one reviewer's verdicts change, then compute_article_agreement
    plus the corpus figures refreshed with CorpusAggregate.remove/add/report;
@@ -15,7 +21,8 @@ Bulk-creates the synthetic corpus of benchmarks/bench_agreement.py (default 10,0
 Run from the repository root (PostgreSQL; the database is dropped and recreated):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/agreement_bench DEBUG=1 \
-        python -m benchmarks.bench_agreement_service [--articles N]
+        python -m benchmarks.bench_agreement_service [--articles N] [--reuse]
+        [--baseline-rev REV | --baseline-rev none]
 """
 
 from __future__ import annotations
@@ -25,13 +32,81 @@ import gc
 import hashlib
 import os
 import random
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 os.environ.setdefault("DEBUG", "1")
+
+
+# The last commit before the agreement throughput work (issue "Throughput", part 5).
+BASELINE_REV = "e44cb70"
+
+OLD_CODE_RUN = """
+import json, sys, time
+import django
+django.setup()
+from django.conf import settings
+from annotations.services import agreement
+settings.AGREEMENT_WORKERS = int(sys.argv[1])
+t0 = time.perf_counter()
+row = agreement.compute_corpus_agreement()
+seconds = time.perf_counter() - t0
+print(json.dumps({"seconds": seconds, "recomputed": row.inputs["recomputed_articles"]}))
+"""
+
+
+def run_baseline(rev: str, workers: int) -> tuple[float, float]:
+    """compute_corpus_agreement() of the code at ``rev``, in a subprocess on the same database.
+
+    Returns (wall seconds of the call, CPU seconds of the subprocess and its children).
+    """
+    import json
+
+    root = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    with tempfile.TemporaryDirectory() as tree:
+        archive = subprocess.run(
+            ["git", "-C", root, "archive", rev], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = subprocess.run(
+            [sys.executable, "-c", OLD_CODE_RUN, str(workers)],
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": tree},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return result["seconds"], cpu
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the worker processes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def close(a: Any, b: Any) -> bool:
+    """Equal, floats up to rounding (sums taken in another order)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(close, a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-12 * max(1.0, abs(a))
+    return bool(a == b)
 
 
 def recreate_database(url: str) -> None:
@@ -57,6 +132,11 @@ def main() -> None:
         help="Keep the corpus a previous run created with the same --articles and --seed "
         "(its reports are deleted, so every article is stale again).",
     )
+    parser.add_argument(
+        "--baseline-rev",
+        default=BASELINE_REV,
+        help="git revision whose agreement code is timed as the baseline ('none': skip)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -70,7 +150,13 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    run(args.articles, args.seed, reuse=args.reuse, args_workers=args.workers)
+    run(
+        args.articles,
+        args.seed,
+        reuse=args.reuse,
+        args_workers=args.workers,
+        baseline_rev=None if args.baseline_rev == "none" else args.baseline_rev,
+    )
 
 
 def timed(fn: Any, repeat: int = 1) -> tuple[Any, float]:
@@ -159,7 +245,14 @@ def create_corpus(
     return users, articles, n_spans
 
 
-def run(n_articles: int, seed: int, *, reuse: bool = False, args_workers: int = 0) -> None:
+def run(
+    n_articles: int,
+    seed: int,
+    *,
+    reuse: bool = False,
+    args_workers: int = 0,
+    baseline_rev: str | None = None,
+) -> None:
     import krippendorff
     import numpy as np
     from django.contrib.auth import get_user_model
@@ -228,24 +321,77 @@ def run(n_articles: int, seed: int, *, reuse: bool = False, args_workers: int = 
     from django.conf import settings
 
     workers = args_workers or settings.AGREEMENT_WORKERS
-    # Baseline in the same run: the serial path (one process, Django's bulk upsert).
+    table = AgreementReport._meta.db_table
+
+    def snapshot(name: str) -> None:
+        """Keep the article reports of a run (jsonb) to compare in SQL, then delete them."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(
+                f"CREATE TABLE {name} AS SELECT article_id, inputs, stats, report, headline "  # noqa: S608
+                f"FROM {table} WHERE scope = 'article'"
+            )
+        AgreementReport.objects.articles().delete()
+
+    def differing(name: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT * FROM {table} WHERE scope = 'article') r "  # noqa: S608
+                f"FULL JOIN {name} b USING (article_id) "
+                "WHERE r.article_id IS NULL OR b.article_id IS NULL "
+                "OR r.inputs IS DISTINCT FROM b.inputs OR r.stats IS DISTINCT FROM b.stats "
+                "OR r.report IS DISTINCT FROM b.report OR r.headline IS DISTINCT FROM b.headline"
+            )
+            return cursor.fetchone()[0]
+
+    def timed_cpu(fn: Any) -> tuple[Any, float, float]:
+        gc.collect()
+        cpu0, t0 = cpu_seconds(), time.perf_counter()
+        out = fn()
+        return out, time.perf_counter() - t0, cpu_seconds() - cpu0
+
+    def load() -> str:
+        one, five, fifteen = os.getloadavg()
+        return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+
+    old_row = None
+    if baseline_rev:
+        # Baseline in the same run: the code before this work, on the same data.
+        print(f"baseline: code of {baseline_rev}, {workers} worker processes ({load()})")
+        t_old, cpu_old = run_baseline(baseline_rev, workers)
+        old_row = AgreementReport.objects.corpus().order_by("-computed_at", "-pk").first()
+        assert old_row.inputs["recomputed_articles"] == n_articles
+        snapshot("bench_baseline_reports")
+        rows.append(
+            (
+                f"corpus recompute, all stale, code of {baseline_rev} (baseline)",
+                t_old,
+                f"cpu {cpu_old:.1f} s",
+            )
+        )
     settings.AGREEMENT_WORKERS = 1
-    serial_row, t_serial = timed(agreement.compute_corpus_agreement)
+    print(f"today's code, one process ({load()})")
+    serial_row, t_serial, cpu_serial = timed_cpu(agreement.compute_corpus_agreement)
     assert serial_row.inputs["recomputed_articles"] == n_articles
-    serial = dict(AgreementReport.objects.articles().values_list("article_id", "report"))
-    AgreementReport.objects.articles().delete()
+    if old_row is not None:
+        assert differing("bench_baseline_reports") == 0, "must store the baseline's reports"
+        assert close(serial_row.report, old_row.report), "corpus figures differ"
+    snapshot("bench_serial_reports")
     settings.AGREEMENT_WORKERS = workers
-    corpus_row, t_full = timed(agreement.compute_corpus_agreement)
+    print(f"today's code, {workers} worker processes ({load()})")
+    corpus_row, t_full, cpu_full = timed_cpu(agreement.compute_corpus_agreement)
     assert corpus_row.inputs["recomputed_articles"] == n_articles
-    parallel = dict(AgreementReport.objects.articles().values_list("article_id", "report"))
-    assert parallel == serial, "the parallel recompute must store the serial run's reports"
-    assert corpus_row.report == serial_row.report
-    rows.append(("corpus recompute, all stale, serial (baseline)", t_serial, ""))
+    assert differing("bench_serial_reports") == 0, "the parallel run must store the serial reports"
+    assert close(corpus_row.report, serial_row.report)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_baseline_reports, bench_serial_reports")
+    versus = f"; {t_old / t_full:.1f}x faster than the baseline" if baseline_rev else ""
+    rows.append(("corpus recompute, all stale, one process", t_serial, f"cpu {cpu_serial:.1f} s"))
     rows.append(
         (
-            f"corpus recompute, all stale, {workers} processes + COPY",
+            f"corpus recompute, all stale, {workers} processes",
             t_full,
-            f"goal <= 10 s; {t_serial / t_full:.2f}x faster",
+            f"cpu {cpu_full:.1f} s; goal <= 10 s{versus}",
         )
     )
     _, t_quiet = timed(agreement.compute_corpus_agreement, repeat=3)
@@ -322,7 +468,7 @@ def run(n_articles: int, seed: int, *, reuse: bool = False, args_workers: int = 
             (f"alpha {level}: krippendorff pkg", t_pkg, f"ratio pkg/ours {t_pkg / t_ours:.1f}x")
         )
     stored_alpha = corpus_row.report["overall"]["verdicts"]["alpha_nominal"]["value"]
-    print(f"\n{'step':56} {'seconds':>9}  note")
+    print(f"\n{'step':56} {'seconds':>9}  note ({os.cpu_count()} cores, {load()} at the end)")
     print("-" * 80)
     for name, secs, note in rows:
         print(f"{name:56} {secs:9.3f}  {note}")

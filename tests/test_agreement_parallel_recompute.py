@@ -80,3 +80,37 @@ def test_without_worker_processes_the_recompute_runs_serially(monkeypatch):
     monkeypatch.setattr(agreement, "ProcessPoolExecutor", Refused)
     assert agreement.recompute_stale_articles(workers=2, chunk=1) == 4
     assert sorted(_stored()) == sorted(ids)
+
+
+def _close(a, b):
+    """Equal, floats up to rounding (sums taken in another order)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(_close, a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return a == pytest.approx(b, rel=1e-12, abs=1e-12)
+    return a == b
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_run_stores_the_serial_reports_and_corpus_sums(monkeypatch, settings):
+    """Outside a transaction (as in the periodic job) the workers get no connection, and on
+    PostgreSQL a writer thread stores the chunks on its own: same reports, and the corpus
+    sums the workers folded equal those of the stored stats."""
+    monkeypatch.setattr(agreement, "CHUNK", 2)
+    settings.AGREEMENT_WORKERS = 2
+    ids = _corpus(7)
+    assert agreement.recompute_stale_articles(workers=1) == 7
+    serial = _stored()
+    AgreementReport.objects.all().delete()
+    row = agreement.compute_corpus_agreement()
+    assert row.inputs["recomputed_articles"] == 7
+    assert _stored() == serial
+    assert sorted(serial) == sorted(ids)
+    # A run with nothing stale sums the stored stats instead: the same corpus figures.
+    again = agreement.compute_corpus_agreement()
+    assert again.inputs["recomputed_articles"] == 0
+    assert _close(again.report, row.report)
+    assert again.report["overall"]["n_spans"] == sum(r[0]["n_spans"] for r in serial.values())
+    assert again.inputs["n_articles"] == row.inputs["n_articles"] == 7

@@ -10,6 +10,7 @@ as ``None`` with a human-readable ``undefined_reason``.
 from __future__ import annotations
 
 import math
+from math import isfinite
 from typing import TypedDict
 
 
@@ -41,11 +42,18 @@ def defined(
     components: dict[str, float | None] | None = None,
 ) -> Metric:
     """Build a defined metric (falls back to undefined if ``value`` is not finite)."""
-    v = clean_float(value)
-    # Fast path for the common empty case: these are built tens of times per article.
-    comps = {k: clean_float(c) for k, c in components.items()} if components else {}
-    cnts = {k: int(c) for k, c in counts.items()} if counts else {}
-    if v is None:
+    v = None if value is None else float(value)
+    # Built tens of times per article: plain loops instead of a clean_float call per item.
+    comps: dict[str, float | None] = {}
+    if components:
+        for k, c in components.items():
+            if c is not None:
+                c = float(c)
+                if not isfinite(c):
+                    c = None
+            comps[k] = c
+    cnts = dict(zip(counts, map(int, counts.values()), strict=True)) if counts else {}
+    if v is None or not isfinite(v):
         return {
             "value": None,
             "undefined_reason": "not a finite number",

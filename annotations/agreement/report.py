@@ -205,6 +205,22 @@ class CorpusAggregate:
     def remove(self, stats: ArticleStats) -> None:
         self.add(stats, -1)
 
+    @classmethod
+    def _of_one(cls, stats: ArticleStats) -> CorpusAggregate:
+        """A read-only aggregate of one article that shares ``stats`` instead of copying them
+        (for :meth:`report` only: ``add`` on it would change ``stats``). Same contents, in
+        the same order, as ``add(stats)`` on an empty aggregate."""
+        agg = cls.__new__(cls)
+        agg.n = Counter(
+            n_articles=stats["n_articles"], n_spans=stats["n_spans"], n_items=stats["n_items"]
+        )
+        agg.pairs = {(p["a"], p["b"]): p for p in stats["pairs"]}  # type: ignore[misc]
+        agg.nominal = Counter({(va, vb): w for va, vb, w in stats["verdict_nominal"]})
+        agg.ordinal = Counter({(va, vb): w for va, vb, w in stats["verdict_ordinal"]})
+        agg.fleiss = merge_fleiss_stats([stats["fleiss"]])
+        agg.unitizing = _FixedUnitizing(stats["unitizing"])  # type: ignore[assignment]
+        return agg
+
     def as_stats(self) -> ArticleStats:
         """The running sum in the shape of :class:`ArticleStats`, so that sums of groups
         (e.g. one per source and import job) can be added into a larger total."""
@@ -307,6 +323,14 @@ class CorpusAggregate:
         return out
 
 
+class _FixedUnitizing:
+    def __init__(self, stats: UnitizingStats) -> None:
+        self._stats = stats
+
+    def stats(self) -> UnitizingStats:
+        return self._stats
+
+
 def _add_into(target: dict[str, int], part: Mapping[str, int], sign: int) -> None:
     for k, v in part.items():
         target[k] = target.get(k, 0) + sign * v
@@ -327,10 +351,13 @@ def _pc(c: Mapping[str, int] | None) -> PairCounts:
 
 
 def _sum_pc(parts: Iterable[Mapping[str, int] | None]) -> PairCounts:
-    total: Counter[str] = Counter()
+    matched = only_a = only_b = 0
     for p in parts:
-        total.update(p or {})
-    return _pc(total)
+        if p:
+            matched += p.get("matched", 0)
+            only_a += p.get("only_a", 0)
+            only_b += p.get("only_b", 0)
+    return {"matched": matched, "only_a": only_a, "only_b": only_b}
 
 
 def _dense(conf: Mapping[str, Mapping[str, int]]) -> Confusion:
@@ -365,9 +392,7 @@ def article_report(
     revs = sorted({str(r) for r in (reviewers or ())} | {as_span(s).reviewer for s in spans})
     if len(revs) < 2:
         notes.append("fewer than two reviewers: agreement is undefined")
-    agg = CorpusAggregate()
-    agg.add(stats)
-    body = agg.report(scale=scale)
+    body = CorpusAggregate._of_one(stats).report(scale=scale)
     length = text_length
     if length is None:
         length = max((as_span(s).end for s in spans), default=0)

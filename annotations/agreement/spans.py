@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypedDict
 
-from .metric import Metric, defined, undefined
+from .metric import Metric, undefined
 
 MODES: tuple[str, ...] = ("exact", "overlap", "overlap_tagblind")
 TAG_MODES: tuple[str, ...] = ("exact", "overlap")
@@ -94,10 +94,21 @@ def prf(counts: PairCounts) -> PRF:
         reason = "neither reviewer marked any span"
         p = r = f = undefined(reason, c)
     else:
-        p = defined(m / n_b, c) if n_b else undefined("reviewer B marked no span", c)
-        r = defined(m / n_a, c) if n_a else undefined("reviewer A marked no span", c)
-        f = defined(2 * m / (n_a + n_b), c)
+        p = _ratio(m / n_b, c) if n_b else undefined("reviewer B marked no span", c)
+        r = _ratio(m / n_a, c) if n_a else undefined("reviewer A marked no span", c)
+        f = _ratio(2 * m / (n_a + n_b), c)
     return {"matched": m, "only_a": oa, "only_b": ob, "precision": p, "recall": r, "f1": f}
+
+
+def _ratio(value: float, counts: dict[str, int]) -> Metric:
+    """``defined(value, counts)`` for a finite ratio of integer counts, built directly
+    (hundreds of these per article report)."""
+    return {
+        "value": float(value),
+        "undefined_reason": None,
+        "counts": {k: int(v) for k, v in counts.items()},
+        "components": {},
+    }
 
 
 def overlap_candidates(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int, int]]:
@@ -135,6 +146,48 @@ def greedy_match(
     return pairs
 
 
+def _ranked_candidates(
+    a: Sequence[Span], b: Sequence[Span]
+) -> list[tuple[int, int, int, int, int, int, int]]:
+    """The overlapping pairs in :func:`greedy_match`'s order, as plain tuples
+    ``(-overlap, a.start, b.start, a.end, b.end, i, j)`` sorted without a key function.
+
+    :func:`greedy_match` sorts the candidates of :func:`overlap_candidates` stably on the
+    first five; those come ordered by ``i``, then by ``j`` among equal ``b.start``, and equal
+    keys mean equal starts, so ``(i, j)`` is exactly the order a stable sort keeps.
+    """
+    order = sorted(range(len(b)), key=lambda j: b[j].start)
+    starts = [b[j].start for j in order]
+    longest = max((t.end - t.start for t in b), default=0)
+    out = []
+    for i, s in enumerate(a):
+        s_start, s_end = s.start, s.end
+        lo = bisect_left(starts, s_start - longest + 1)
+        for k in range(lo, bisect_left(starts, s_end)):
+            j = order[k]
+            t = b[j]
+            ov = min(s_end, t.end) - max(s_start, t.start)
+            if ov > 0:
+                out.append((-ov, s_start, t.start, s_end, t.end, i, j))
+    out.sort()
+    return out
+
+
+def _greedy_ranked(
+    ranked: Iterable[tuple[int, int, int, int, int, int, int]], n_a: int, n_b: int
+) -> list[int]:
+    """:func:`greedy_match` on ranked candidates; returns the matched indices of A."""
+    used_a = [False] * n_a
+    used_b = [False] * n_b
+    matched = []
+    for c in ranked:
+        i, j = c[5], c[6]
+        if not used_a[i] and not used_b[j]:
+            used_a[i] = used_b[j] = True
+            matched.append(i)
+    return matched
+
+
 class PairMatch(TypedDict):
     counts: dict[str, PairCounts]  # per mode
     by_tag: dict[str, dict[str, PairCounts]]  # tag -> mode ("exact", "overlap") -> counts
@@ -151,10 +204,11 @@ def match_pair(a: Sequence[Span], b: Sequence[Span]) -> PairMatch:
     for key, n in ka.items():
         if key in kb:
             exact_by_tag[key[2]] += min(n, kb[key])
-    cands = overlap_candidates(a, b)
-    same_tag = [c for c in cands if a[c[1]].tag == b[c[2]].tag]
-    overlap_by_tag = Counter(a[i].tag for i, _ in greedy_match(a, b, same_tag))
-    n_blind = len(greedy_match(a, b, cands))
+    ranked = _ranked_candidates(a, b)
+    # Filtering a ranked list keeps its order: the same-tag ranking is a sub-list of it.
+    same_tag = [c for c in ranked if a[c[5]].tag == b[c[6]].tag]
+    overlap_by_tag = Counter(a[i].tag for i in _greedy_ranked(same_tag, len(a), len(b)))
+    n_blind = len(_greedy_ranked(ranked, len(a), len(b)))
 
     def counts(m: int, n_a: int, n_b: int) -> PairCounts:
         return {"matched": m, "only_a": n_a - m, "only_b": n_b - m}
