@@ -14,7 +14,14 @@ def match_article(article_id: int) -> dict[str, int]:
 
 @shared_task(acks_late=True)
 def match_annotation(annotation_id: int) -> str:
+    # No longer enqueued (spans are drained by match_pending_spans); kept for the messages
+    # an older web process may have queued.
     return matching.process_annotation(annotation_id=annotation_id)
+
+
+@shared_task(acks_late=True)
+def match_pending_spans() -> dict[str, int]:
+    return matching.process_pending()
 
 
 @shared_task(acks_late=True)

@@ -455,6 +455,7 @@ def create_annotation(
         user=user, article=article, claimant=annotation.claimant, value=claimant_type
     )
     assignment = _open_assignment(user, article)
+    claims_hooks.span_saving(annotation)
     annotation.save()
     _mark_in_progress(assignment, article)
     record(
@@ -465,7 +466,6 @@ def create_annotation(
         article_id=article.pk,
         after=snapshot(annotation),
     )
-    claims_hooks.span_saved(annotation.pk)
     return annotation
 
 
@@ -534,8 +534,15 @@ def update_annotation(
     )
     if not fields:
         return current
-    save_versioned(current, fields, actor=user, via=via, action="annotation.update", before=before)
-    claims_hooks.span_saved(current.pk)
+    claims_hooks.span_saving(current)
+    save_versioned(
+        current,
+        [*fields, claims_hooks.PENDING_FIELD],
+        actor=user,
+        via=via,
+        action="annotation.update",
+        before=before,
+    )
     return current
 
 

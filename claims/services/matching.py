@@ -363,6 +363,46 @@ def process_annotation(*, annotation_id: int) -> str:
         return "candidates" if found else "unmatched"
 
 
+PENDING_BATCH = 200
+
+
+def process_pending(*, batch: int = PENDING_BATCH) -> dict[str, int]:
+    """Place every span whose write asked for it (``claims_pending``; hooks.span_saving).
+
+    Each span is checked and cleared under the matching lock, in one transaction with its
+    placement: two drains running at once place no span twice, and the flag is cleared only
+    if the span is still at the version placed (an edit committed meanwhile asks again).
+    A span whose placement fails is logged and cleared, as a failed per-span task was, so
+    that it cannot block the spans after it on every later run.
+    """
+    placed = failed = 0
+    after = 0
+    while True:
+        ids = list(
+            Annotation.objects.filter(claims_pending=True, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        for pk in ids:
+            try:
+                with transaction.atomic():
+                    _take_lock()
+                    pending = Annotation.objects.filter(pk=pk, claims_pending=True)
+                    version = pending.values_list("version", flat=True).first()
+                    if version is None:
+                        continue  # another drain placed it
+                    process_annotation(annotation_id=pk)
+                    pending.filter(version=version).update(claims_pending=False)
+                placed += 1
+            except Exception:
+                log.exception("Claim matching failed for annotation %s.", pk)
+                Annotation.objects.filter(pk=pk).update(claims_pending=False)
+                failed += 1
+        if len(ids) < batch:
+            return {"placed": placed, "failed": failed}
+        after = ids[-1]
+
+
 def search_similar(*, text: str, limit: int = 10) -> list[Match]:
     """Claim groups whose sentences read like ``text`` (the "similar to this text" search)."""
     return [
