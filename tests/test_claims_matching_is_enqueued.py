@@ -137,13 +137,9 @@ def test_the_drain_places_pending_spans_once_and_clears_them(alice, bob):
     spans = [_span(alice, article, n) for n in range(3)]
     untouched = _span(bob, article, 4)
     Annotation.objects.filter(pk=untouched.pk).update(claims_pending=False)
-    with mock.patch.object(
-        matching, "process_annotation", wraps=matching.process_annotation
-    ) as place:
+    with mock.patch.object(matching, "_place", wraps=matching._place) as place:
         assert matching.process_pending(batch=2) == {"placed": 3, "failed": 0}
-        assert sorted(c.kwargs["annotation_id"] for c in place.call_args_list) == [
-            s.pk for s in spans
-        ]
+        assert sorted(c.args[0].pk for c in place.call_args_list) == [s.pk for s in spans]
         assert matching.process_pending() == {"placed": 0, "failed": 0}
     assert not Annotation.objects.filter(claims_pending=True).exists()
 
@@ -152,11 +148,11 @@ def test_an_edit_during_placement_stays_pending(alice):
     article = make_article()
     annotation = _span(alice, article)
 
-    def edit_meanwhile(*, annotation_id: int) -> str:
-        Annotation.objects.filter(pk=annotation_id).update(version=5, claims_pending=True)
+    def edit_meanwhile(span: Annotation) -> str:
+        Annotation.objects.filter(pk=span.pk).update(version=5, claims_pending=True)
         return "unmatched"
 
-    with mock.patch.object(matching, "process_annotation", side_effect=edit_meanwhile):
+    with mock.patch.object(matching, "_place", side_effect=edit_meanwhile):
         assert matching.process_pending() == {"placed": 1, "failed": 0}
     assert Annotation.objects.get(pk=annotation.pk).claims_pending is True
 
@@ -165,15 +161,17 @@ def test_a_failing_span_is_logged_and_does_not_block_the_others(alice, caplog):
     article = make_article()
     bad, good = _span(alice, article), _span(alice, article, 1)
 
-    def place(*, annotation_id: int) -> str:
-        if annotation_id == bad.pk:
+    def place(span: Annotation) -> str:
+        if span.pk == bad.pk:
+            Annotation.objects.filter(pk=good.pk).update(note="undone by the failure")
             raise RuntimeError("boom")
         return "unmatched"
 
     with (
-        mock.patch.object(matching, "process_annotation", side_effect=place),
+        mock.patch.object(matching, "_place", side_effect=place),
         caplog.at_level(logging.ERROR, logger="claims.services.matching"),
     ):
         assert matching.process_pending() == {"placed": 1, "failed": 1}
     assert f"annotation {bad.pk}" in caplog.text
+    assert Annotation.objects.get(pk=good.pk).note == ""  # the failed span's writes rolled back
     assert not Annotation.objects.filter(pk__in=[bad.pk, good.pk], claims_pending=True).exists()
