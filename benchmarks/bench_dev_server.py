@@ -259,12 +259,12 @@ def memory_part(pg_url: str, redis_url: str) -> None:
         rows.append((web_label, worker_label, *memory_at_rest(web_argv, env, data, pool)))
     print()
     print("Memory at rest on PostgreSQL + Redis, DEBUG=0 (MB; PSS splits shared pages)")
-    print(f"{'process':46} {'RSS':>7} {'PSS':>7}")
+    print(f"{'process':52} {'RSS':>7} {'PSS':>7}")
     for web_label, worker_label, web_mem, worker_mem in rows:
-        print(f"{web_label:46} {web_mem[0]:7.0f} {web_mem[1]:7.0f}")
-        print(f"{'  + ' + worker_label:46} {worker_mem[0]:7.0f} {worker_mem[1]:7.0f}")
+        print(f"{web_label:52} {web_mem[0]:7.0f} {web_mem[1]:7.0f}")
+        print(f"{'  + ' + worker_label:52} {worker_mem[0]:7.0f} {worker_mem[1]:7.0f}")
         total_rss, total_pss = web_mem[0] + worker_mem[0], web_mem[1] + worker_mem[1]
-        print(f"{'  = web + worker (target <= 450)':46} {total_rss:7.0f} {total_pss:7.0f}")
+        print(f"{'  = web + worker (target <= 450)':52} {total_rss:7.0f} {total_pss:7.0f}")
 
 
 def memory_at_rest(web_argv, env: dict[str, str], data: dict, pool: str):

@@ -7,9 +7,11 @@ gunicorn on PostgreSQL + Redis) it starts the server, imports a few texts, then 
 * a span POST to ``/api/annotations/`` (validated, locked, stored and audited), and
 * the baseline: ``GET /healthz``, a bare Django view (all middleware, one ``SELECT 1``).
 
-Interleaving puts both under the same machine noise. Prints p50/p95 and spans/s per setup,
-and the CPU time the web server and the Celery worker spent per span (read from /proc, the
-worker's after a ``--settle`` wait for the claim matching the spans asked for): steadier
+Interleaving puts both under the same machine noise. ``--match-delays 0,2`` runs each setup
+also with claim matching enqueued after every span (CLAIMS_MATCH_DELAY_SECONDS=0, the old
+behaviour: one task per span) beside the coalesced default. Prints p50/p95 and spans/s per
+setup, and the CPU time the web server and the Celery worker spent per span (read from /proc,
+the worker's after a ``--settle`` wait for the claim matching the spans asked for): steadier
 than wall-clock times on a shared machine.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/latency_bench \\
@@ -65,9 +67,10 @@ def cpu_seconds(queue: str) -> dict[str, float]:
     return out
 
 
-def measure(setup: str, args: argparse.Namespace) -> dict[str, float | str]:
+def measure(setup: str, delay: str, args: argparse.Namespace) -> dict[str, float | str]:
     workdir = Path(tempfile.mkdtemp(prefix=f"span-latency-{setup}-"))
     env = setup_env(setup, workdir, f"lat-{setup}-{uuid.uuid4().hex[:6]}")
+    env["CLAIMS_MATCH_DELAY_SECONDS"] = delay
     tokens = prepare(env)
     port = free_port()
     rng = random.Random(args.seed)
@@ -119,21 +122,32 @@ def measure(setup: str, args: argparse.Namespace) -> dict[str, float | str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--setups", default="A,B")
+    parser.add_argument(
+        "--match-delays",
+        default="2",
+        help="CLAIMS_MATCH_DELAY_SECONDS values to run each setup with; 0 enqueues claim "
+        "matching after every span, as before it was coalesced (e.g. 0,2 for both)",
+    )
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--texts", type=int, default=20)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--a-server", choices=("auto", "runserver", "gunicorn"), default="auto")
     parser.add_argument("--settle", type=float, default=5.0, help="seconds for the worker")
     args = parser.parse_args()
-    results = {s.strip(): measure(s.strip(), args) for s in args.setups.split(",")}
+    results = {
+        (setup.strip(), delay.strip()): measure(setup.strip(), delay.strip(), args)
+        for setup in args.setups.split(",")
+        for delay in args.match_delays.split(",")
+    }
     print()
-    print("| setup | server | span POST p50 | p95 | spans/s (one client) "
+    print("| setup | claim-matching delay | server | span POST p50 | p95 | spans/s (one client) "
           "| bare Django view p50 (baseline) | p95 | span / baseline (p50) "
           "| web CPU per span + view | worker CPU per span |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for setup, r in results.items():
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for (setup, delay), r in results.items():
         print(
-            f"| {setup} | {r['server']} | {r['span_p50']:.1f} ms | {r['span_p95']:.1f} ms "
+            f"| {setup} | {delay} s | {r['server']} "
+            f"| {r['span_p50']:.1f} ms | {r['span_p95']:.1f} ms "
             f"| {r['spans_per_s']:.0f} | {r['view_p50']:.1f} ms | {r['view_p95']:.1f} ms "
             f"| {r['span_p50'] / r['view_p50']:.1f}x | {r['web_cpu']:.1f} ms "
             f"| {r['worker_cpu']:.1f} ms |"
