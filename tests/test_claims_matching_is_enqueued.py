@@ -175,3 +175,18 @@ def test_a_failing_span_is_logged_and_does_not_block_the_others(alice, caplog):
     assert f"annotation {bad.pk}" in caplog.text
     assert Annotation.objects.get(pk=good.pk).note == ""  # the failed span's writes rolled back
     assert not Annotation.objects.filter(pk__in=[bad.pk, good.pk], claims_pending=True).exists()
+
+
+def test_beat_sweeps_for_spans_whose_drain_was_never_enqueued(alice, settings):
+    from factcheck.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["claims-match-pending"]
+    assert entry["task"] == "claims.tasks.match_pending_spans"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= 60.0
+    article = make_article()
+    with mock.patch("claims.tasks.match_pending_spans.apply_async", side_effect=OSError("down")):
+        # No on-commit capture: the test transaction never commits, nothing is enqueued.
+        annotation = _span(alice, article)
+    assert app.tasks[entry["task"]]() == {"placed": 1, "failed": 0}
+    assert Annotation.objects.get(pk=annotation.pk).claims_pending is False
