@@ -14,10 +14,11 @@ Part 1, same run, same SQLite database (the embedded default, DEBUG=1 as `./dev 
 
 Part 2 (when BENCH_PG_URL and BENCH_REDIS_URL are set): the docker-compose processes, web
 (gunicorn, deploy/gunicorn.conf.py defaults: 2 processes x 8 threads, preloaded) and worker
-(celery prefork, concurrency 2), on PostgreSQL + Redis, DEBUG=0. After 50 warm-up requests
-and 10 s idle, prints RSS and PSS (proportional set size: shared pages split between the
-processes that share them, the honest sum) of each process tree. Issue 14 target: web +
-worker <= 450 MB.
+(celery prefork, --autoscale=2,1: one pool process at rest, two under load), on PostgreSQL +
+Redis, DEBUG=0, beside the earlier configurations in the same run (sync web workers; a worker
+with two pool processes). After 50 warm-up requests and 10 s idle, prints RSS and PSS
+(proportional set size: shared pages split between the processes that share them, the honest
+sum) of each process tree. Issue 14 target: web + worker <= 450 MB.
 """
 
 from __future__ import annotations
@@ -241,38 +242,39 @@ def memory_part(pg_url: str, redis_url: str) -> None:
     run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env)
     run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     data = json.loads(run([sys.executable, "-c", SETUP], env))
-    before = [
-        "web: gunicorn sync --workers 3 (before)",
-        lambda port: [
-            sys.executable, "-m", "gunicorn", "factcheck.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning",
-        ],
+    sync = lambda port: [  # noqa: E731
+        sys.executable, "-m", "gunicorn", "factcheck.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning",
     ]  # fmt: skip
-    ours = ["web: gunicorn gthread 2 x 8 threads, preload", gunicorn_args]
+    configs = [
+        ("web: gunicorn sync --workers 3 (older)", sync,
+         "worker: celery prefork, concurrency 2", "--concurrency=2"),
+        ("web: gunicorn gthread 2 x 8 threads, preload", gunicorn_args,
+         "worker: celery prefork, concurrency 2 (before)", "--concurrency=2"),
+        ("web: gunicorn gthread 2 x 8 threads, preload", gunicorn_args,
+         "worker: celery prefork, autoscale 2,1 (now)", "--autoscale=2,1"),
+    ]  # fmt: skip
     rows = []
-    for label, web_argv in (before, ours):
-        rows.append((label, *memory_at_rest(web_argv, env, data)))
+    for web_label, web_argv, worker_label, pool in configs:
+        rows.append((web_label, worker_label, *memory_at_rest(web_argv, env, data, pool)))
     print()
     print("Memory at rest on PostgreSQL + Redis, DEBUG=0 (MB; PSS splits shared pages)")
-    print(f"{'process':46} {'RSS':>7} {'PSS':>7}")
-    for label, web_mem, worker_mem in rows:
-        print(f"{label:46} {web_mem[0]:7.0f} {web_mem[1]:7.0f}")
-        print(
-            f"{'  + worker: celery prefork, concurrency 2':46} "
-            f"{worker_mem[0]:7.0f} {worker_mem[1]:7.0f}"
-        )
+    print(f"{'process':52} {'RSS':>7} {'PSS':>7}")
+    for web_label, worker_label, web_mem, worker_mem in rows:
+        print(f"{web_label:52} {web_mem[0]:7.0f} {web_mem[1]:7.0f}")
+        print(f"{'  + ' + worker_label:52} {worker_mem[0]:7.0f} {worker_mem[1]:7.0f}")
         total_rss, total_pss = web_mem[0] + worker_mem[0], web_mem[1] + worker_mem[1]
-        print(f"{'  = web + worker (target <= 450)':46} {total_rss:7.0f} {total_pss:7.0f}")
+        print(f"{'  = web + worker (target <= 450)':52} {total_rss:7.0f} {total_pss:7.0f}")
 
 
-def memory_at_rest(web_argv, env: dict[str, str], data: dict):
+def memory_at_rest(web_argv, env: dict[str, str], data: dict, pool: str):
     global REQUESTS
     port = free_port()
     web = start(web_argv(port), env)
     worker = start(
         [
             sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--loglevel=WARNING",
-            "--concurrency=2", "--max-memory-per-child=200000", "-Q", "bench-dev-server",
+            pool, "--max-memory-per-child=200000", "-Q", "bench-dev-server",
             f"--hostname=bench-{os.getpid()}-{port}@%h",
         ],
         env,

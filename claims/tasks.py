@@ -14,6 +14,8 @@ def match_article(article_id: int) -> dict[str, int]:
 
 @shared_task(acks_late=True)
 def match_annotation(annotation_id: int) -> str:
+    # No longer enqueued (spans are drained by match_pending_spans); kept for the messages
+    # an older web process may have queued.
     return matching.process_annotation(annotation_id=annotation_id)
 
 
@@ -28,11 +30,8 @@ def match_import(job_id: int, after: int = 0) -> int:
 
 
 @shared_task(acks_late=True)
-def match_annotations(annotation_ids: list[int]) -> int:
-    """The spans of one bulk write, one after the other (each is idempotent)."""
-    for annotation_id in annotation_ids:
-        matching.process_annotation(annotation_id=annotation_id)
-    return len(annotation_ids)
+def match_pending_spans() -> dict[str, int]:
+    return matching.process_pending()
 
 
 @shared_task(acks_late=True)

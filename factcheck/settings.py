@@ -308,6 +308,13 @@ CLAIMS_CHECKWORTHY_THRESHOLD = env_float("CLAIMS_CHECKWORTHY_THRESHOLD", 0.8, mi
 # Where the desk's retrained check-worthiness model is saved.
 CLAIMS_MODEL_DIR = Path(env_str("CLAIMS_MODEL_DIR") or VAR_DIR / "claims-model")
 CLAIMS_RETRAIN_EVERY_SECONDS = env_int("CLAIMS_RETRAIN_EVERY_SECONDS", 86400, minimum=60)
+# Saved spans are placed in claim groups by one task per this many seconds (per web process),
+# not one per span; the sweep below catches any whose task was never enqueued.
+CLAIMS_MATCH_DELAY_SECONDS = env_float("CLAIMS_MATCH_DELAY_SECONDS", 2.0, minimum=0.0)
+CELERY_BEAT_SCHEDULE["claims-match-pending"] = {
+    "task": "claims.tasks.match_pending_spans",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["claims-retrain-checkworthiness"] = {
     "task": "claims.tasks.retrain_checkworthiness",
     "schedule": float(CLAIMS_RETRAIN_EVERY_SECONDS),

@@ -1,4 +1,4 @@
-"""Migration 0011 recomputes stored signatures and band rows with the current scheme."""
+"""Migration 0012 recomputes stored signatures and band rows with the current scheme."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_old_signatures_and_bands_are_recomputed_from_the_text():
-    migration = importlib.import_module("annotations.migrations.0011_minhash_v2")
+    migration = importlib.import_module("annotations.migrations.0012_minhash_v2")
     old = make_article(minhash=[7] * 128)
     MinHashBand.objects.create(article=old, band=0, key=12345)
     other = make_article(minhash=[])

@@ -123,7 +123,7 @@ def test_short_and_empty_texts():
 
 def test_scheme_is_pinned():
     """Stored signatures and band keys must stay comparable with new ones: a change of the
-    scheme needs a migration that recomputes them (see annotations/migrations/0011)."""
+    scheme needs a migration that recomputes them (see annotations/migrations/0012)."""
     from annotations.text.dedup import SIGNATURE_VERSION, band_keys
 
     sig = signature("North Korea confirmed for the first time that its troops fought in Kursk.")

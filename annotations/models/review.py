@@ -190,6 +190,10 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Set in the same write as the span (claims.services.hooks.span_saving), cleared by the
+    # worker once the claims app has placed this version: the follow-up work is committed
+    # with the span, so the debounced task that does it can neither lose nor double it.
+    claims_pending = models.BooleanField(default=False)
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -198,6 +202,9 @@ class Annotation(models.Model):
         indexes = [
             models.Index(fields=["updated_at", "id"], name="annotation_sync_idx"),
             models.Index(fields=["article", "reviewer"], name="annotation_article_rev_idx"),
+            models.Index(
+                fields=["id"], condition=Q(claims_pending=True), name="annotation_claims_pending"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(start__gte=0), name="annotation_start_nonneg"),

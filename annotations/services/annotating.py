@@ -394,11 +394,12 @@ def _lock_article(user: Any, article: Article | int, start: int, end: int) -> Ar
     refuses the DISTINCT of the assigned mode's join).
     """
     article_id = article if isinstance(article, int) else article.pk
-    visible = Article.objects.visible_to(user).values("pk")
+    visible = Article.objects.visible_to(user)
+    if visible.query.has_filters():  # not when the user sees every article (open mode)
+        visible = Article.objects.filter(pk__in=visible.values("pk"))
     try:
         return (
-            Article.objects.filter(pk__in=visible)
-            .select_for_update()
+            visible.select_for_update()
             .only(*ARTICLE_WRITE_FIELDS)
             .annotate(**window_expressions("text", start, end))
             .get(pk=article_id)
@@ -455,6 +456,7 @@ def create_annotation(
         user=user, article=article, claimant=annotation.claimant, value=claimant_type
     )
     assignment = _open_assignment(user, article)
+    claims_hooks.span_saving(annotation)
     annotation.save()
     _mark_in_progress(assignment, article)
     record(
@@ -465,7 +467,6 @@ def create_annotation(
         article_id=article.pk,
         after=snapshot(annotation),
     )
-    claims_hooks.span_saved(annotation.pk)
     return annotation
 
 
@@ -534,8 +535,15 @@ def update_annotation(
     )
     if not fields:
         return current
-    save_versioned(current, fields, actor=user, via=via, action="annotation.update", before=before)
-    claims_hooks.span_saved(current.pk)
+    claims_hooks.span_saving(current)
+    save_versioned(
+        current,
+        [*fields, claims_hooks.PENDING_FIELD],
+        actor=user,
+        via=via,
+        action="annotation.update",
+        before=before,
+    )
     return current
 
 

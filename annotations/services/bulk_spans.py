@@ -308,6 +308,8 @@ def write_spans(
     if stale:
         raise BulkStaleVersion(stale)
     result: dict[int, Annotation] = {}
+    for annotation in [*(a for _, a in new), *(a for _, a, _, _ in changed)]:
+        claims_hooks.span_saving(annotation)  # claim matching, as for a single write
     created = _save_new(article, [a for _, a in new], actor=user, via=via)
     for (index, _), annotation in zip(new, created, strict=True):
         result[index] = annotation
@@ -318,7 +320,8 @@ def write_spans(
             annotation.version += 1
             annotation.updated_at = now
         Annotation.objects.bulk_update(
-            [a for _, a, _, _ in changed], [*fields_union, "version", "updated_at"]
+            [a for _, a, _, _ in changed],
+            [*fields_union, "version", "updated_at", claims_hooks.PENDING_FIELD],
         )
         AuditEvent.objects.bulk_create(
             [
@@ -341,8 +344,6 @@ def write_spans(
             result[index] = existing[item["id"]]
     if created:
         _open_assignments(article, [user])
-    # Claim matching, as for single writes: one task for the whole write.
-    claims_hooks.spans_saved([a.pk for a in [*created, *(a for _, a, _, _ in changed)]])
     return [result[i] for i in range(len(spans))]
 
 

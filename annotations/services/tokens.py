@@ -105,15 +105,16 @@ def _group_names_sql() -> str:
 
 def authenticate_key(key: str) -> ApiToken | None:
     """The active token with this key (and its user), or None. Notes when it was last used."""
-    token = (
+    # key_hash is unique: a slice, not first(), which would sort the one row by id.
+    found = list(
         ApiToken.objects.select_related("user")
         .annotate(group_names=RawSQL(_group_names_sql(), []))  # noqa: S611
         .filter(key_hash=hash_key(key), revoked_at__isnull=True, user__is_active=True)
-        .order_by()
-        .first()
+        .order_by()[:1]
     )
-    if token is None:
+    if not found:
         return None
+    token = found[0]
     # The user's roles came with the token: roles.* asks no second query on this request.
     token.user._factcheck_groups = set(filter(None, (token.group_names or "").split("\n")))
     now = timezone.now()

@@ -9,7 +9,7 @@
 
 The MinHash is computed with numpy, a whole text at a time (see ``signatures``): the earlier
 per-shingle SHA-1 of datasketch cost ~1 ms per 3 kB text, the largest single cost of an import.
-``SIGNATURE_VERSION`` names the scheme; migration 0011 recomputed the stored signatures and
+``SIGNATURE_VERSION`` names the scheme; migration 0012 recomputed the stored signatures and
 bands when it changed. The test suite cross-checks the estimates against exact Jaccard
 similarity and against datasketch's MinHash.
 """

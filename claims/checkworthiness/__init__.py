@@ -14,13 +14,25 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import embeddings
 from .cues import propose_claimant, propose_tag
-from .model import CheckworthinessModel
 from .sentences import split_sentences
+
+if TYPE_CHECKING:
+    from .model import CheckworthinessModel
+
+
+def _model_class() -> type[CheckworthinessModel]:
+    # Imported on first use: scikit-learn and SciPy (~90 MB) stay out of the processes
+    # that import this package but never score a sentence (the web server).
+    from .model import CheckworthinessModel
+
+    return CheckworthinessModel
+
 
 __all__ = ["SuggestedSpan", "retrain", "score_sentences", "suggest_spans"]
 
@@ -73,7 +85,7 @@ def uses_embeddings() -> bool:
 
 @cache
 def base_model(variant: str) -> CheckworthinessModel:
-    return CheckworthinessModel.load(DATA_DIR / f"{variant}.npz")
+    return _model_class().load(DATA_DIR / f"{variant}.npz")
 
 
 def _desk_model(use_embeddings: bool) -> CheckworthinessModel | None:
@@ -87,7 +99,7 @@ def _desk_model(use_embeddings: bool) -> CheckworthinessModel | None:
     with _lock:
         cached = _desk_cache.get(str(path))
         if cached is None or cached[0] != mtime:
-            cached = (mtime, CheckworthinessModel.load(path))
+            cached = (mtime, _model_class().load(path))
             _desk_cache[str(path)] = cached
     # A desk model trained with embeddings cannot score without them (and vice versa).
     return cached[1] if cached[1].uses_embeddings == use_embeddings else None
@@ -175,7 +187,7 @@ def retrain(examples: list[tuple[str, bool]]) -> dict:
         return result
     use_embeddings = uses_embeddings()
     vectors = embeddings.embed(texts) if use_embeddings else None
-    model = CheckworthinessModel.fit(texts, labels, use_embeddings=use_embeddings, vectors=vectors)
+    model = _model_class().fit(texts, labels, use_embeddings=use_embeddings, vectors=vectors)
     model.examples = len(examples)
     folds = min(3, result["accepted"], result["rejected"])
     if folds >= 2:
@@ -186,7 +198,7 @@ def retrain(examples: list[tuple[str, bool]]) -> dict:
         for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(
             texts, labels
         ):
-            fold = CheckworthinessModel.fit(
+            fold = _model_class().fit(
                 [texts[i] for i in train], labels[train], use_embeddings=use_embeddings,
                 vectors=None if vectors is None else vectors[train],
             )  # fmt: skip

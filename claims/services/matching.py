@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from annotations.models import Annotation, Article
 from claims import checkworthiness, quantities
@@ -332,61 +333,107 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
 
 def process_annotation(*, annotation_id: int) -> str:
     """Place a saved span: in the group of the machine span it covers, or as a candidate."""
-    from claims.services.conflicts import detect_conflicts
-
     annotation = (
         Annotation.objects.alive().select_related("article").filter(pk=annotation_id).first()
     )
     if annotation is None:
         return "gone"
-    article = annotation.article
     with transaction.atomic():
         _take_lock()
-        span = (annotation.start, annotation.end)
-        existing = ClaimAppearance.objects.filter(annotation=annotation).first()
-        if existing is not None:
-            changed = (existing.start, existing.end, existing.quote) != (*span, annotation.quote)
-            stance = TAG_TO_STANCE.get(annotation.tag, existing.stance)
-            if changed or existing.stance != stance or existing.claimant != annotation.claimant:
-                existing.start, existing.end, existing.quote = *span, annotation.quote
-                existing.stance, existing.claimant = stance, annotation.claimant
-                existing.save(update_fields=["start", "end", "quote", "stance", "claimant"])
-                detect_conflicts(claim_id=existing.claim_id)
-            return "updated"
-        covering = [
-            a
-            for a in ClaimAppearance.objects.filter(article=article, annotation__isnull=True)
-            if _overlap(span, (a.start, a.end)) >= 0.5
-        ]
-        fields = {
-            "article": article,
-            "start": annotation.start,
-            "end": annotation.end,
-            "quote": annotation.quote,
-            "annotation": annotation,
-            "outlet": article.source,
-            "claimant": annotation.claimant,
-            "date": _article_date(article),
-            "stance": TAG_TO_STANCE.get(annotation.tag, "asserts"),
-        }
-        if covering:
-            claim_id = covering[0].claim.merged_into_id or covering[0].claim_id
-            ClaimAppearance.objects.get_or_create(
-                claim_id=claim_id,
-                article=article,
-                start=annotation.start,
-                end=annotation.end,
-                defaults={**fields, "status": LinkStatus.AUTO_LINKED, "score": 1.0},
+        return _place(annotation)
+
+
+def _place(annotation: Annotation) -> str:
+    """process_annotation's work, with the matching lock held by the caller."""
+    from claims.services.conflicts import detect_conflicts
+
+    article = annotation.article
+    span = (annotation.start, annotation.end)
+    existing = ClaimAppearance.objects.filter(annotation=annotation).first()
+    if existing is not None:
+        changed = (existing.start, existing.end, existing.quote) != (*span, annotation.quote)
+        stance = TAG_TO_STANCE.get(annotation.tag, existing.stance)
+        if changed or existing.stance != stance or existing.claimant != annotation.claimant:
+            existing.start, existing.end, existing.quote = *span, annotation.quote
+            existing.stance, existing.claimant = stance, annotation.claimant
+            existing.save(update_fields=["start", "end", "quote", "stance", "claimant"])
+            detect_conflicts(claim_id=existing.claim_id)
+        return "updated"
+    covering = [
+        a
+        for a in ClaimAppearance.objects.filter(article=article, annotation__isnull=True)
+        if _overlap(span, (a.start, a.end)) >= 0.5
+    ]
+    fields = {
+        "article": article,
+        "start": annotation.start,
+        "end": annotation.end,
+        "quote": annotation.quote,
+        "annotation": annotation,
+        "outlet": article.source,
+        "claimant": annotation.claimant,
+        "date": _article_date(article),
+        "stance": TAG_TO_STANCE.get(annotation.tag, "asserts"),
+    }
+    if covering:
+        claim_id = covering[0].claim.merged_into_id or covering[0].claim_id
+        ClaimAppearance.objects.get_or_create(
+            claim_id=claim_id,
+            article=article,
+            start=annotation.start,
+            end=annotation.end,
+            defaults={**fields, "status": LinkStatus.AUTO_LINKED, "score": 1.0},
+        )
+        detect_conflicts(claim_id=claim_id)
+        return "linked"
+    found = find_matches(
+        [annotation.quote], exclude_article_id=article.pk, when=_article_date(article)
+    )[0]
+    for match in found[:3]:
+        if match.score >= settings.CLAIMS_SUGGEST_THRESHOLD:
+            _store_candidate(match, annotation=annotation, status=LinkStatus.SUGGESTED)
+    return "candidates" if found else "unmatched"
+
+
+PENDING_BATCH = 100
+
+
+def process_pending(*, batch: int = PENDING_BATCH) -> dict[str, int]:
+    """Place every span whose write asked for it (``claims_pending``; hooks.span_saving).
+
+    A batch is read and placed under the matching lock, in one transaction: two drains
+    running at once place no span twice (the second reads the marks the first cleared), and
+    a mark is cleared only if the span is still at the version read (an edit committed
+    meanwhile asks again). A span whose placement fails is logged and cleared, as a failed
+    per-span task was, so that it cannot block the spans after it on every later run.
+    """
+    placed = failed = 0
+    after = 0
+    while True:
+        with transaction.atomic():
+            _take_lock()
+            spans = list(
+                Annotation.objects.filter(claims_pending=True, pk__gt=after)
+                .select_related("article")
+                .order_by("pk")[:batch]
             )
-            detect_conflicts(claim_id=claim_id)
-            return "linked"
-        found = find_matches(
-            [annotation.quote], exclude_article_id=article.pk, when=_article_date(article)
-        )[0]
-        for match in found[:3]:
-            if match.score >= settings.CLAIMS_SUGGEST_THRESHOLD:
-                _store_candidate(match, annotation=annotation, status=LinkStatus.SUGGESTED)
-        return "candidates" if found else "unmatched"
+            done = Q(pk__in=[])
+            for annotation in spans:
+                try:
+                    with transaction.atomic():  # a savepoint: a failure undoes this span only
+                        if annotation.deleted_at is None:
+                            _place(annotation)
+                    placed += 1
+                    done |= Q(pk=annotation.pk, version=annotation.version)
+                except Exception:
+                    log.exception("Claim matching failed for annotation %s.", annotation.pk)
+                    failed += 1
+                    done |= Q(pk=annotation.pk)
+            if spans:
+                Annotation.objects.filter(done).update(claims_pending=False)
+        if len(spans) < batch:
+            return {"placed": placed, "failed": failed}
+        after = spans[-1].pk
 
 
 def search_similar(*, text: str, limit: int = 10) -> list[Match]:

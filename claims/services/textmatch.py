@@ -13,10 +13,16 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+# scikit-learn and SciPy (~90 MB) are imported on first use, not with this module: the web
+# process imports it with the URLs and most of its processes never match anything.
 
 # 2**20 buckets: few enough hash collisions that scores stay within ~1e-2 of exact TF-IDF.
 N_FEATURES = 2**20
@@ -50,7 +56,15 @@ _EQUIVALENTS = {
     "fought": "fight",
     "fighting": "fight",
 }
-_STOP = ENGLISH_STOP_WORDS | {"said", "says", "also", "according", "reported", "report"}
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS | {"said", "says", "also", "according", "reported", "report"}
+
+
 _ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)")
 
 
@@ -63,6 +77,7 @@ def _stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     words: list[str] = []
+    stop = _stop_words()
     raw = [w.lower().replace("’", "'").strip("'-.,") for w in _WORD.findall(text)]
     i = 0
     while i < len(raw):
@@ -72,7 +87,7 @@ def tokens(text: str) -> list[str]:
             i += 2
             continue
         i += 1
-        if not word or word in _STOP:
+        if not word or word in stop:
             continue
         if word.endswith("'s"):
             word = word[:-2]
@@ -94,17 +109,21 @@ def entities(text: str) -> set[str]:
     return found
 
 
-_HASHER = HashingVectorizer(
-    n_features=N_FEATURES,
-    analyzer=features,
-    alternate_sign=False,
-    norm=None,
-    dtype=np.float32,
-)
+@cache
+def _hasher() -> Any:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        n_features=N_FEATURES,
+        analyzer=features,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
 
 
 def count_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
-    return _HASHER.transform(texts).tocsr()
+    return _hasher().transform(texts).tocsr()
 
 
 @dataclass
@@ -144,6 +163,8 @@ class LexicalIndex:
         return np.log((1 + n) / (1 + self._df)).astype(np.float32) + 1.0
 
     def _weigh(self, counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+        from scipy import sparse
+
         weighted = counts.copy()
         weighted.data = (1.0 + np.log(weighted.data)).astype(np.float32)
         weighted = weighted.multiply(idf).tocsr()
@@ -158,6 +179,8 @@ class LexicalIndex:
 
     def prepare(self) -> None:
         """Weigh the rows added since the last call (all of them when the idf is refrozen)."""
+        from scipy import sparse
+
         rows = len(self.keys)
         if rows == self._weighted_at and self._main is not None:
             return

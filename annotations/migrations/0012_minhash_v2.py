@@ -29,6 +29,6 @@ def recompute(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0010_claimant_type")]
+    dependencies = [("annotations", "0011_claims_pending")]
 
     operations = [migrations.RunPython(recompute, migrations.RunPython.noop, elidable=True)]
