@@ -475,9 +475,12 @@ def refresh_counts(*, job_id: int) -> None:
 
 
 def _finish_job(job_id: int) -> None:
-    refresh_counts(job_id=job_id)
+    # Look for unfinished items BEFORE counting: counted first, another worker's last batch
+    # could commit in between, and the job would be marked finished with its counts short.
     if ImportItem.objects.filter(job_id=job_id, status__in=UNFINISHED).exists():
+        refresh_counts(job_id=job_id)
         return  # another worker still holds an item; it finishes the job
+    refresh_counts(job_id=job_id)
     job = ImportJob.objects.get(pk=job_id)
     if job.failed and not (job.imported or job.revised or job.duplicates):
         status = JobStatus.FAILED
