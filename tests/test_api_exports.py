@@ -179,3 +179,20 @@ def test_exports_stream_with_constant_memory(alice, carol, monkeypatch):
     grow_to(3000)
     large = _peak_memory_of_export(client, url)
     assert large < small * 2, (small, large)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/exports/annotations.jsonl",
+        "/api/exports/annotations.csv",
+        "/api/exports/doccano.jsonl",
+        "/api/exports/labelstudio.json",
+        "/api/exports/webannotation.jsonld",
+        "/api/exports/claimreview.jsonl",
+    ],
+)
+def test_a_filter_given_twice_is_refused_not_half_applied(data, carol, path):
+    response = session_client(carol).get(f"{path}?verdict=false&verdict=true")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"verdict": ["Give this parameter once."]}

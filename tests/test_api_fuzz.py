@@ -103,4 +103,15 @@ def test_api_conforms_to_its_schema(case: Any, carol_key: str) -> None:
             case.query.pop("cursor", None)
         if f"{case.method} {case.path}" in DATA_DEPENDENT:
             checks.remove(positive_data_acceptance)
+    if (
+        case.meta is not None
+        and case.meta.generation.mode == GenerationMode.NEGATIVE
+        and isinstance(case.query, dict)
+        and any(isinstance(v, list) and len(v) <= 1 for v in case.query.values())
+    ):
+        # A "wrong type" query value that is an array of one item goes on the wire as that
+        # item (`verdict=["x"]` is sent as `verdict=x`), i.e. as a valid request: the server
+        # cannot tell, so "invalid data rejected" does not apply (seen intermittently in CI,
+        # as the examples drawn vary). Repeated parameters are refused: test_api_exports.py.
+        checks.remove(negative_data_rejection)
     case.call_and_validate(headers={"Authorization": f"Bearer {carol_key}"}, checks=checks)
