@@ -42,11 +42,16 @@ def test_import_enqueues_matching_for_each_new_article(django_capture_on_commit_
             imports.ImportInput(name="a.txt", payload=("North Korea sent troops. " * 20).encode())
         ],
     )
-    with mock.patch("claims.tasks.match_article.delay") as delay:
+    with (
+        mock.patch("claims.tasks.match_article.delay") as delay,
+        mock.patch("claims.tasks.match_import.delay") as job_task,
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             imports.run_import_job(job_id=job.pk)
         article = Article.objects.get()
         delay.assert_called_once_with(article.pk)
+        # A job of files only: no job-wide claims task on top of the per-article one.
+        job_task.assert_not_called()
 
 
 def _span(user, article, n: int = 0):

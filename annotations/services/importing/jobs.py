@@ -491,10 +491,14 @@ def _finish_job(job_id: int) -> None:
     finished = ImportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
         status=status, finished_at=timezone.now()
     )
-    if finished and (job.imported or job.revised):
+    if finished and (job.imported or job.revised) and _had_lines(job_id):
         # Claim suggestions and matching for what the batch path stored (articles stored
         # one at a time have their own task already, see store.py).
         claims_hooks.import_finished(job_id)
+
+
+def _had_lines(job_id: int) -> bool:
+    return ImportItem.objects.filter(job_id=job_id, metadata__kind="jsonl").exists()
 
 
 def requeue_stale_jobs(
