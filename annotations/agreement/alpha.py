@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-import numpy as np
+from factcheck.lazy import numpy as np
 
 from .metric import Metric, defined, undefined
 

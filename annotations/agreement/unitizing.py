@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
-import numpy as np
+from factcheck.lazy import numpy as np
 
 from .metric import Metric, defined, undefined
 

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
+from factcheck.lazy import numpy as np
 
 from . import embeddings
 from .cues import propose_claimant, propose_tag

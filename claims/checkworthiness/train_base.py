@@ -13,9 +13,10 @@ import hashlib
 import json
 from pathlib import Path
 
-import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
+
+from factcheck.lazy import numpy as np
 
 from . import embeddings
 from .model import CheckworthinessModel

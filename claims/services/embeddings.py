@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from django.conf import settings
 
 from claims.checkworthiness import embeddings as model
+from factcheck.lazy import numpy as np
 
 
 def encoder() -> object | None:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -41,6 +40,7 @@ from claims.models import (
 )
 from claims.services import embeddings
 from claims.services.textmatch import LexicalIndex, entities
+from factcheck.lazy import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ class Match:
 # --- the index (machine appearances only), cached per worker process ------------------------
 
 _lock = threading.Lock()
-_index = LexicalIndex()
+# Built on first use: its document-frequency array (4 MB) has no place in a web process.
+_index: LexicalIndex | None = None
 # Sentence vectors of the same rows, packed (one float32 row per index row), when the model runs.
 _dense: list[np.ndarray] = []
 _max_id = 0
@@ -74,8 +75,10 @@ _max_id = 0
 
 def _refresh_index() -> tuple[LexicalIndex, np.ndarray | None]:
     """Add the machine appearances stored since the last call (rows never change text)."""
-    global _max_id
+    global _index, _max_id
     with _lock:
+        if _index is None:
+            _index = LexicalIndex()
         rows = list(
             ClaimAppearance.objects.filter(annotation__isnull=True, pk__gt=_max_id)
             .order_by("pk")
@@ -99,7 +102,7 @@ def reset_index() -> None:
     """Forget the cached index (tests use a fresh database per test)."""
     global _index, _max_id
     with _lock:
-        _index = LexicalIndex()
+        _index = None
         _dense.clear()
         _max_id = 0
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from factcheck.lazy import numpy as np
 
 if TYPE_CHECKING:
     from scipy import sparse
