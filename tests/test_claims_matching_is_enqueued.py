@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -213,15 +214,20 @@ def _jsonl(count: int, spans: bool = False) -> bytes:
     return "\n".join(lines).encode()
 
 
-def test_a_batch_import_enqueues_matching_once_when_the_job_ends(
-    django_capture_on_commit_callbacks,
-):
-    job = imports.create_import_job(
+def _jsonl_job(count: int, spans: bool = False) -> Any:
+    """An upload job of one JSONL file with ``count`` lines (not run yet)."""
+    return imports.create_import_job(
         user=None,
         kind=JobKind.UPLOAD,
         label="lines",
-        inputs=[imports.ImportInput(name="a.jsonl", payload=_jsonl(3))],
+        inputs=[imports.ImportInput(name="a.jsonl", payload=_jsonl(count, spans=spans))],
     )
+
+
+def test_a_batch_import_enqueues_matching_once_when_the_job_ends(
+    django_capture_on_commit_callbacks,
+):
+    job = _jsonl_job(3)
     with (
         mock.patch("claims.tasks.match_import.delay") as delay,
         mock.patch("claims.tasks.match_article.delay") as single,
@@ -235,12 +241,7 @@ def test_a_batch_import_enqueues_matching_once_when_the_job_ends(
 
 @override_settings(CLAIMS_AFTER_BATCH_IMPORT=False)
 def test_batch_imports_can_be_left_out_of_claims_work(django_capture_on_commit_callbacks):
-    job = imports.create_import_job(
-        user=None,
-        kind=JobKind.UPLOAD,
-        label="lines",
-        inputs=[imports.ImportInput(name="a.jsonl", payload=_jsonl(2))],
-    )
+    job = _jsonl_job(2)
     with mock.patch("claims.tasks.match_import.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             imports.run_import_job(job_id=job.pk)
@@ -252,12 +253,7 @@ def test_the_job_task_suggests_and_matches_articles_and_imported_spans_in_slices
     from claims import tasks
     from claims.models import Suggestion
 
-    job = imports.create_import_job(
-        user=None,
-        kind=JobKind.UPLOAD,
-        label="lines",
-        inputs=[imports.ImportInput(name="a.jsonl", payload=_jsonl(3, spans=True))],
-    )
+    job = _jsonl_job(3, spans=True)
     with mock.patch("claims.tasks.match_import.delay"):
         imports.run_import_job(job_id=job.pk)
     articles = list(Article.objects.filter(import_job=job).order_by("pk"))

@@ -107,15 +107,13 @@ def _word_hashes(words: list[str]) -> Any:
     if len(ids) > _WORD_CACHE_MAX:
         ids.clear()
     out = list(map(ids.get, words))  # one C loop; the misses are filled in below
-    if None not in out:
-        return np.array(out, dtype=np.uint64)
-    for i, h in enumerate(out):
-        if h is None:
-            word = words[i]
-            h = ids[word] = int.from_bytes(
-                hashlib.blake2b(word.encode(), digest_size=8).digest(), "little"
-            )
-            out[i] = h
+    if None in out:
+        for i, h in enumerate(out):
+            if h is None:
+                word = words[i]
+                out[i] = ids[word] = int.from_bytes(
+                    hashlib.blake2b(word.encode(), digest_size=8).digest(), "little"
+                )
     return np.array(out, dtype=np.uint64)
 
 

@@ -239,16 +239,19 @@ def _run_items(job_id: int, context: _RunContext, keeper: _ClaimKeeper) -> None:
                     continue
                 _process_item(item, context)
                 keeper.release(item)
-                # Heartbeat and counts at most every HEARTBEAT_SECONDS: a write per item would
-                # cost more than importing a small item on a busy database.
-                if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
-                    ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
-                    refresh_counts(job_id=job_id)
-                    last_beat = time.monotonic()
-            if lines and time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
-                ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
-                refresh_counts(job_id=job_id)
-                last_beat = time.monotonic()
+                last_beat = _beat(job_id, last_beat)
+            if lines:
+                last_beat = _beat(job_id, last_beat)
+
+
+def _beat(job_id: int, last_beat: float) -> float:
+    """Heartbeat and counts of the job at most every HEARTBEAT_SECONDS (a write per item
+    would cost more than importing a small item on a busy database); the new last beat."""
+    if time.monotonic() - last_beat < HEARTBEAT_SECONDS:
+        return last_beat
+    ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+    refresh_counts(job_id=job_id)
+    return time.monotonic()
 
 
 def _is_line(item: ImportItem) -> bool:
@@ -293,7 +296,7 @@ def _claim_items(job_id: int, *, limit: int = 1) -> list[ImportItem]:
     )
     won = ImportItem.objects.filter(pk__in=ids, status=ItemStatus.RUNNING, claimed_at=stamp)
     items = list(won.order_by("position").defer("payload"))
-    small = [i.pk for i in items if i.metadata.get("kind") == "jsonl"]
+    small = [i.pk for i in items if _is_line(i)]
     if small:  # one query for the payloads of a batch of JSONL lines
         payloads = dict(ImportItem.objects.filter(pk__in=small).values_list("pk", "payload"))
         for item in items:
