@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 __all__ = ["Quantity", "conflicting", "extract_quantities", "interval", "noun_family"]
 
@@ -269,7 +269,13 @@ def _number_parser() -> object | None:
 
 
 def _spelled_value(words: str) -> tuple[float, float] | None:
-    key = words.lower().strip()
+    return _spelled_key_value(words.lower().strip())
+
+
+@lru_cache(maxsize=4096)
+def _spelled_key_value(key: str) -> tuple[float, float] | None:
+    """The value of spelled-out number words ("eleven thousand"), cached: number_parser takes
+    about a millisecond a call, and news repeats the same few phrases."""
     if key in _VAGUE:
         return _VAGUE[key]
     if key in ("a", "and", "one"):

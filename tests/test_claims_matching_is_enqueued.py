@@ -156,7 +156,7 @@ def test_an_edit_during_placement_stays_pending(alice):
     article = make_article()
     annotation = _span(alice, article)
 
-    def edit_meanwhile(span: Annotation) -> str:
+    def edit_meanwhile(span: Annotation, *_: object) -> str:
         Annotation.objects.filter(pk=span.pk).update(version=5, claims_pending=True)
         return "unmatched"
 
@@ -169,7 +169,7 @@ def test_a_failing_span_is_logged_and_does_not_block_the_others(alice, caplog):
     article = make_article()
     bad, good = _span(alice, article), _span(alice, article, 1)
 
-    def place(span: Annotation) -> str:
+    def place(span: Annotation, *_: object) -> str:
         if span.pk == bad.pk:
             Annotation.objects.filter(pk=good.pk).update(note="undone by the failure")
             raise RuntimeError("boom")

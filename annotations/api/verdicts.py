@@ -30,12 +30,12 @@ from annotations.api.filters import VerdictFilter
 from annotations.api.formats import claim_review, iso, public_base, verdict_url
 from annotations.api.pagination import ID_PATTERN, SYNC_ORDERING
 from annotations.api.schema import sync_row, tombstone
-from annotations.models import Annotation, ArticleStatus, Tag, VerdictLabel
+from annotations.models import ARTICLE_HEAVY_FIELDS, Annotation, ArticleStatus, Tag, VerdictLabel
 from annotations.models.review import AnnotationKind, ClaimantType
 
 VERDICT_TAGS = (Tag.CLAIM, Tag.ESTIMATE, Tag.DENIAL)
 # Columns of the article a verdict row needs; its text can be megabytes.
-ARTICLE_HEAVY = ("article__text", "article__raw", "article__minhash", "article__removed_lines")
+ARTICLE_HEAVY = tuple(f"article__{name}" for name in ARTICLE_HEAVY_FIELDS)
 
 VERDICTS_DESCRIPTION = __doc__
 

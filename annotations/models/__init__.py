@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .adjudication import ItemDismissal
 from .agreement import AgreementReport, ReportScope, StaleAgreement
-from .articles import Article, ArticleRevision, ArticleStatus, MinHashBand
+from .articles import ARTICLE_HEAVY_FIELDS, Article, ArticleRevision, ArticleStatus, MinHashBand
 from .audit import AuditEvent, Via
 from .imports import Feed, FeedEntry, ImportItem, ImportJob, ItemStatus, JobKind, JobStatus
 from .review import (
@@ -20,6 +20,7 @@ from .scales import VerdictLabel, VerdictScale
 from .tokens import ApiToken
 
 __all__ = [
+    "ARTICLE_HEAVY_FIELDS",
     "AgreementReport",
     "AnchorStatus",
     "Annotation",

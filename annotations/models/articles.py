@@ -40,6 +40,11 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self
 
 
+# Columns an article row carries that can be megabytes (its text, the raw input) or are only
+# read by import and de-duplication: left out (``defer``) wherever a row is read for less.
+ARTICLE_HEAVY_FIELDS = ("text", "raw", "minhash", "removed_lines")
+
+
 class Article(models.Model):
     title = models.CharField(max_length=500, blank=True)
     byline = models.CharField(max_length=300, blank=True, help_text="Author(s) as printed.")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from itertools import combinations
+import functools
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from annotations import roles
@@ -22,50 +24,97 @@ def _figure(q: quantities.Quantity) -> str:
     return q.text[:200]
 
 
-def detect_conflicts(*, claim_id: int) -> int:
-    """Store the conflicts between appearances of one claim (idempotent); return how many new."""
-    appearances = list(ClaimAppearance.objects.filter(claim_id=claim_id).order_by("pk"))
-    figures = {a.pk: quantities.extract_quantities(a.quote) for a in appearances}
-    created = 0
-    for a, b in combinations(appearances, 2):
+@functools.lru_cache(maxsize=8192)
+def _figures(quote: str) -> tuple[quantities.Quantity, ...]:
+    """The figures of a quote, cached per process: a group's quotes are read again each time
+    one of its appearances changes."""
+    return tuple(quantities.extract_quantities(quote))
+
+
+def _pairs(appearances: list[ClaimAppearance], fresh: set[int] | None) -> Iterator[tuple]:
+    """Pairs (earlier, later) in pk order: all of them, or those with a ``fresh`` member."""
+    for j, b in enumerate(appearances):
+        if fresh is None or b.pk in fresh:
+            yield from ((a, b) for a in appearances[:j])
+        else:
+            yield from ((a, b) for a in appearances[:j] if a.pk in fresh)
+
+
+def detect_conflicts(*, claim_id: int, fresh: Iterable[int] | None = None) -> int:
+    """Store the conflicts between appearances of one claim (idempotent); return how many new.
+
+    ``fresh``: the appearances added or changed since the group was last checked; only pairs
+    with one of them are compared (the others were compared when they arrived). None compares
+    every pair (after a merge or split).
+    """
+    return detect_in_groups({claim_id: fresh})
+
+
+def detect_in_groups(groups: Mapping[int, Iterable[int] | None]) -> int:
+    """``detect_conflicts`` for several claim groups at once (claim -> fresh appearances, or
+    None for every pair): their appearances and stored conflicts are read in one query each,
+    and the new conflicts written in one statement, so the cost grows with the pairs compared
+    rather than with a query per group or per conflicting pair."""
+    if not groups:
+        return 0
+    members: dict[int, list[ClaimAppearance]] = {claim_id: [] for claim_id in groups}
+    rows = ClaimAppearance.objects.filter(claim_id__in=members).order_by("claim_id", "pk")
+    for appearance in rows.only("pk", "claim_id", "article_id", "quote", "outlet", "stance"):
+        members[appearance.claim_id].append(appearance)
+    stored = set(
+        FigureConflict.objects.filter(first__claim_id__in=members).values_list(
+            "kind", "first_id", "second_id", "first_figure", "second_figure"
+        )
+    )
+    new: dict[tuple, FigureConflict] = {}
+    for claim_id, appearances in members.items():
+        fresh = groups[claim_id]
+        for key, conflict in _conflicts(
+            claim_id, appearances, None if fresh is None else set(fresh)
+        ):
+            if key not in stored:
+                new.setdefault(key, conflict)
+    # ignore_conflicts: a row stored under another claim (its appearance moved here) stays
+    # one row; it is moved below.
+    FigureConflict.objects.bulk_create(new.values(), ignore_conflicts=True)
+    # Conflicts of appearances that moved to another claim follow them.
+    moved: dict[int, list[int]] = {}
+    for pk, claim_id in (
+        FigureConflict.objects.filter(first__claim_id__in=members)
+        .exclude(claim_id=F("first__claim_id"))
+        .values_list("pk", "first__claim_id")
+    ):
+        moved.setdefault(claim_id, []).append(pk)
+    for claim_id, pks in moved.items():
+        FigureConflict.objects.filter(pk__in=pks).update(claim_id=claim_id)
+    return len(new)
+
+
+def _conflicts(
+    claim_id: int, appearances: list[ClaimAppearance], fresh: set[int] | None
+) -> Iterator[tuple[tuple, FigureConflict]]:
+    """(key, unsaved conflict) for each conflicting pair of one group that ``_pairs`` gives."""
+    for a, b in _pairs(appearances, fresh):
         if a.article_id == b.article_id:
             continue
-        for qa in figures[a.pk]:
-            for qb in figures[b.pk]:
+        for qa in _figures(a.quote):
+            for qb in _figures(b.quote):
                 if quantities.conflicting(qa, qb, tolerance=FIGURE_TOLERANCE):
-                    _, new = FigureConflict.objects.get_or_create(
-                        kind=ConflictKind.FIGURES,
-                        first=a,
-                        second=b,
-                        first_figure=_figure(qa),
-                        second_figure=_figure(qb),
-                        defaults={
-                            "claim_id": claim_id,
-                            "detail": f"{qa.text} ({a.outlet or 'article ' + str(a.article_id)}) "
-                            f"vs {qb.text} ({b.outlet or 'article ' + str(b.article_id)})",
-                        },
-                    )
-                    created += new
+                    f1, f2 = _figure(qa), _figure(qb)
+                    yield (ConflictKind.FIGURES, a.pk, b.pk, f1, f2), FigureConflict(
+                        claim_id=claim_id, kind=ConflictKind.FIGURES, first=a, second=b,
+                        first_figure=f1, second_figure=f2,
+                        detail=f"{qa.text} ({a.outlet or 'article ' + str(a.article_id)}) "
+                        f"vs {qb.text} ({b.outlet or 'article ' + str(b.article_id)})",
+                    )  # fmt: skip
         stances = {a.stance, b.stance}
         if Stance.DENIES in stances and len(stances) == 2:
             first, second = (b, a) if a.stance == Stance.DENIES else (a, b)
-            _, new = FigureConflict.objects.get_or_create(
-                kind=ConflictKind.STANCE,
-                first=first,
-                second=second,
-                first_figure="",
-                second_figure="",
-                defaults={
-                    "claim_id": claim_id,
-                    "detail": f"One source {first.get_stance_display().lower()}, the other denies.",
-                },
-            )
-            created += new
-    # Conflicts of appearances that moved to another claim follow them.
-    FigureConflict.objects.filter(first__claim_id=claim_id).exclude(claim_id=claim_id).update(
-        claim_id=claim_id
-    )
-    return created
+            yield (ConflictKind.STANCE, first.pk, second.pk, "", ""), FigureConflict(
+                claim_id=claim_id, kind=ConflictKind.STANCE, first=first, second=second,
+                first_figure="", second_figure="",
+                detail=f"One source {first.get_stance_display().lower()}, the other denies.",
+            )  # fmt: skip
 
 
 class ConflictError(ValueError):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from annotations.models import Annotation, Article
+from annotations.models import ARTICLE_HEAVY_FIELDS, Annotation, Article
 from claims import checkworthiness, quantities
 from claims.models import (
     TAG_TO_STANCE,
@@ -199,7 +199,7 @@ def process_article(*, article_id: int) -> dict[str, int]:
 
     A second run finds the suggestions stored and does nothing new.
     """
-    from claims.services.conflicts import detect_conflicts
+    from claims.services.conflicts import detect_in_groups
     from claims.services.factchecks import match_earlier_checks
 
     article = Article.objects.filter(pk=article_id).first()
@@ -230,7 +230,7 @@ def process_article(*, article_id: int) -> dict[str, int]:
         matches = find_matches(
             [s.quote for s in suggestions], exclude_article_id=article.pk, when=when
         )
-        touched: set[int] = set()
+        touched: dict[int, set[int]] = {}
         new_claims: list[int] = []
         linked = candidates = 0
         for suggestion, found in zip(suggestions, matches, strict=True):
@@ -247,7 +247,7 @@ def process_article(*, article_id: int) -> dict[str, int]:
                 "stance": TAG_TO_STANCE[suggestion.tag],
             }
             if best is not None and best.score >= settings.CLAIMS_AUTO_LINK_THRESHOLD:
-                ClaimAppearance.objects.get_or_create(
+                appearance, _ = ClaimAppearance.objects.get_or_create(
                     claim_id=best.claim_id,
                     article=article,
                     start=suggestion.start,
@@ -259,7 +259,7 @@ def process_article(*, article_id: int) -> dict[str, int]:
                     },
                 )
                 _store_candidate(best, suggestion=suggestion, status=LinkStatus.AUTO_LINKED)
-                touched.add(best.claim_id)
+                touched.setdefault(best.claim_id, set()).add(appearance.pk)
                 linked += 1
                 continue
             claim = Claim.objects.create(canonical_text=suggestion.quote)
@@ -271,8 +271,7 @@ def process_article(*, article_id: int) -> dict[str, int]:
                 if match.score >= settings.CLAIMS_SUGGEST_THRESHOLD:
                     _store_candidate(match, suggestion=suggestion, status=LinkStatus.SUGGESTED)
                     candidates += 1
-        for claim_id in touched:
-            detect_conflicts(claim_id=claim_id)
+        detect_in_groups(touched)
         for claim_id in new_claims:
             match_earlier_checks(claim_id=claim_id)
     return {"suggestions": len(suggestions), "linked": linked, "candidates": candidates}
@@ -343,16 +342,73 @@ def process_annotation(*, annotation_id: int) -> str:
         return "gone"
     with transaction.atomic():
         _take_lock()
-        return _place(annotation)
+        changes = _Changes()
+        outcome = _place(annotation, _Known.read([annotation]), changes)
+        changes.apply()
+        return outcome
 
 
-def _place(annotation: Annotation) -> str:
-    """process_annotation's work, with the matching lock held by the caller."""
-    from claims.services.conflicts import detect_conflicts
+@dataclass(frozen=True)
+class _Known:
+    """What placing a batch of spans reads, read once for the whole batch: each span's own
+    appearance, if it has one, and the machine spans of their articles."""
 
+    existing: dict[int, ClaimAppearance]  # annotation -> its appearance
+    machine: dict[int, list[tuple[int, int, int]]]  # article -> (start, end, claim), in order
+
+    @classmethod
+    def read(cls, spans: list[Annotation]) -> _Known:
+        existing: dict[int, ClaimAppearance] = {}
+        rows = ClaimAppearance.objects.filter(annotation_id__in=[s.pk for s in spans])
+        for appearance in rows.order_by("pk"):
+            existing.setdefault(appearance.annotation_id, appearance)  # type: ignore[arg-type]
+        machine: dict[int, list[tuple[int, int, int]]] = {}
+        rows = ClaimAppearance.objects.filter(
+            article_id__in={s.article_id for s in spans}, annotation__isnull=True
+        )
+        for article_id, start, end, claim_id, merged_into in rows.values_list(
+            "article_id", "start", "end", "claim_id", "claim__merged_into_id"
+        ):
+            machine.setdefault(article_id, []).append((start, end, merged_into or claim_id))
+        return cls(existing, machine)
+
+
+@dataclass
+class _Changes:
+    """What placing spans changed: new appearances (unsaved, stored together by ``apply``) and
+    the appearances changed in place, by claim group."""
+
+    links: list[ClaimAppearance] = field(default_factory=list)
+    touched: dict[int, set[int]] = field(default_factory=dict)
+
+    def add(self, other: _Changes) -> None:
+        self.links += other.links
+        for claim_id, appearances in other.touched.items():
+            self.touched.setdefault(claim_id, set()).update(appearances)
+
+    def apply(self) -> None:
+        """Store the new appearances in one statement (a span whose place is taken already,
+        the same offsets in the same group, keeps the one stored, as ``get_or_create`` did),
+        then look for conflicts in every group changed, between its changed appearances and
+        the rest of the group."""
+        from claims.services.conflicts import detect_in_groups
+
+        if self.links:
+            ClaimAppearance.objects.bulk_create(self.links, ignore_conflicts=True)
+            stored = ClaimAppearance.objects.filter(
+                annotation_id__in=[a.annotation_id for a in self.links]
+            )
+            for pk, claim_id in stored.values_list("pk", "claim_id"):
+                self.touched.setdefault(claim_id, set()).add(pk)
+        detect_in_groups(self.touched)
+
+
+def _place(annotation: Annotation, known: _Known, changes: _Changes) -> str:
+    """process_annotation's work, with the matching lock held by the caller. A changed
+    appearance is saved here; a new one is left in ``changes`` for ``_Changes.apply``."""
     article = annotation.article
     span = (annotation.start, annotation.end)
-    existing = ClaimAppearance.objects.filter(annotation=annotation).first()
+    existing = known.existing.get(annotation.pk)
     if existing is not None:
         changed = (existing.start, existing.end, existing.quote) != (*span, annotation.quote)
         stance = TAG_TO_STANCE.get(annotation.tag, existing.stance)
@@ -360,12 +416,12 @@ def _place(annotation: Annotation) -> str:
             existing.start, existing.end, existing.quote = *span, annotation.quote
             existing.stance, existing.claimant = stance, annotation.claimant
             existing.save(update_fields=["start", "end", "quote", "stance", "claimant"])
-            detect_conflicts(claim_id=existing.claim_id)
+            changes.touched.setdefault(existing.claim_id, set()).add(existing.pk)
         return "updated"
     covering = [
-        a
-        for a in ClaimAppearance.objects.filter(article=article, annotation__isnull=True)
-        if _overlap(span, (a.start, a.end)) >= 0.5
+        claim_id
+        for start, end, claim_id in known.machine.get(article.pk, ())
+        if _overlap(span, (start, end)) >= 0.5
     ]
     fields = {
         "article": article,
@@ -379,15 +435,11 @@ def _place(annotation: Annotation) -> str:
         "stance": TAG_TO_STANCE.get(annotation.tag, "asserts"),
     }
     if covering:
-        claim_id = covering[0].claim.merged_into_id or covering[0].claim_id
-        ClaimAppearance.objects.get_or_create(
-            claim_id=claim_id,
-            article=article,
-            start=annotation.start,
-            end=annotation.end,
-            defaults={**fields, "status": LinkStatus.AUTO_LINKED, "score": 1.0},
+        changes.links.append(
+            ClaimAppearance(
+                claim_id=covering[0], status=LinkStatus.AUTO_LINKED, score=1.0, **fields
+            )
         )
-        detect_conflicts(claim_id=claim_id)
         return "linked"
     found = find_matches(
         [annotation.quote], exclude_article_id=article.pk, when=_article_date(article)
@@ -401,6 +453,28 @@ def _place(annotation: Annotation) -> str:
 PENDING_BATCH = 100
 
 
+def _apply_or_log(changes: _Changes) -> None:
+    """``changes.apply()`` for a batch; if it fails, each new appearance is stored alone, so
+    one bad row costs its span only (logged), and conflicts are looked for where it worked."""
+    try:
+        with transaction.atomic():
+            changes.apply()
+        return
+    except Exception:
+        log.exception("Storing a batch of claim placements failed; storing them one by one.")
+    for link in changes.links:
+        try:
+            with transaction.atomic():
+                _Changes(links=[link], touched={}).apply()
+        except Exception:
+            log.exception("Claim placement failed for annotation %s.", link.annotation_id)
+    try:
+        with transaction.atomic():
+            _Changes(touched=changes.touched).apply()
+    except Exception:  # the placements stay; a later change of the group looks again
+        log.exception("Conflict detection failed for claims %s.", sorted(changes.touched))
+
+
 def process_pending(*, batch: int = PENDING_BATCH) -> dict[str, int]:
     """Place every span whose write asked for it (``claims_pending``; hooks.span_saving).
 
@@ -409,6 +483,8 @@ def process_pending(*, batch: int = PENDING_BATCH) -> dict[str, int]:
     a mark is cleared only if the span is still at the version read (an edit committed
     meanwhile asks again). A span whose placement fails is logged and cleared, as a failed
     per-span task was, so that it cannot block the spans after it on every later run.
+    Conflicts are looked for once per batch in each claim group it changed, between the
+    appearances it added and the rest of the group.
     """
     placed = failed = 0
     after = 0
@@ -418,20 +494,26 @@ def process_pending(*, batch: int = PENDING_BATCH) -> dict[str, int]:
             spans = list(
                 Annotation.objects.filter(claims_pending=True, pk__gt=after)
                 .select_related("article")
+                .defer(*(f"article__{name}" for name in ARTICLE_HEAVY_FIELDS))
                 .order_by("pk")[:batch]
             )
             done = Q(pk__in=[])
+            changes = _Changes()
+            known = _Known.read(spans)
             for annotation in spans:
                 try:
                     with transaction.atomic():  # a savepoint: a failure undoes this span only
                         if annotation.deleted_at is None:
-                            _place(annotation)
+                            mine = _Changes()
+                            _place(annotation, known, mine)
+                            changes.add(mine)
                     placed += 1
                     done |= Q(pk=annotation.pk, version=annotation.version)
                 except Exception:
                     log.exception("Claim matching failed for annotation %s.", annotation.pk)
                     failed += 1
                     done |= Q(pk=annotation.pk)
+            _apply_or_log(changes)
             if spans:
                 Annotation.objects.filter(done).update(claims_pending=False)
         if len(spans) < batch:
