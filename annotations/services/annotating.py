@@ -271,8 +271,11 @@ def resolve_claimant_type(*, user: Any, article: Article, claimant: str, value: 
     return clean_claimant_type(value)
 
 
+_TAGS = frozenset(Tag.values)  # Tag.values builds a new list on every call
+
+
 def clean_tag(tag: Any) -> str:
-    if tag not in Tag.values:
+    if not isinstance(tag, str) or tag not in _TAGS:
         raise AnnotationError(
             f"tag must be one of {', '.join(Tag.values)} (got {tag!r}).", field="tag"
         )
