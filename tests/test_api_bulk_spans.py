@@ -120,3 +120,39 @@ def test_permissions_outsider_read_token_and_invisible_article(article, alice, c
     settings.FACTCHECK_ASSIGNMENT_MODE = "assigned"  # alice is not assigned: she cannot see it
     assert token_client(alice).post(url(article), body, format="json").status_code == 404
     assert not Annotation.objects.exists()
+
+
+def test_claimant_types_are_set_checked_and_remembered_as_in_single_writes(article, alice):
+    """The bulk writer used to drop ``claimant_type`` silently (created spans and changes)."""
+    client = token_client(alice, scope="write")
+    body = {
+        "spans": [
+            span(article, "North Korea", claimant="KCNA", claimant_type="organization"),
+            # Not given: the type given to the same name earlier in the request.
+            span(article, "11,000 troops", claimant="kcna"),
+            span(article, "Kursk region", claimant="Kim Jong Un"),  # never typed: unknown
+        ]
+    }
+    response = client.post(url(article), body, format="json")
+    assert response.status_code == 200, response.content
+    got = response.json()["annotations"]
+    assert [a["claimant_type"] for a in got] == ["organization", "organization", ""]
+    first, _, third = got
+    change = {
+        "spans": [
+            {"id": third["id"], "version": 1, "claimant_type": "person"},
+            # Another claimant, no type given: the type just given to that name, not the old one.
+            {"id": first["id"], "version": 1, "claimant": "Kim Jong Un"},
+        ]
+    }
+    response = client.post(url(article), change, format="json")
+    assert response.status_code == 200, response.content
+    assert [a["claimant_type"] for a in response.json()["annotations"]] == ["person", "person"]
+    stored = Annotation.objects.get(pk=third["id"])
+    assert stored.claimant_type == "person" and stored.version == 2
+    bad = client.post(
+        url(article), {"spans": [span(article, "North Korea", claimant_type="robot")]},
+        format="json",
+    )  # fmt: skip
+    assert bad.status_code == 400
+    assert bad.json()["span_errors"][0]["field"] == "claimant_type"

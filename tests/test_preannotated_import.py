@@ -51,7 +51,7 @@ def test_our_format_with_reviewer_verdict_and_evidence(admin_user, alice):
             {
                 "start": s1, "end": e1, "tag": "Denial", "verdict": "false",
                 "claimant": " The ministry ", "note": "n", "reviewer": "alice",
-                "evidence_urls": ["https://example.org/e"],
+                "evidence_urls": ["https://example.org/e"], "claimant_type": "organization",
             },
             {"start": s2, "end": e2, "tag": "CLAIM"},
         ],
@@ -64,6 +64,7 @@ def test_our_format_with_reviewer_verdict_and_evidence(admin_user, alice):
     assert (denial.start, denial.end, denial.tag) == (s1, e1, "denial")
     assert denial.reviewer == alice and denial.verdict.slug == "false"
     assert denial.claimant == "The ministry" and denial.evidence_urls == ["https://example.org/e"]
+    assert denial.claimant_type == "organization"
     assert denial.prefix == article.text[s1 - 32 : s1]
     # No reviewer named: owned by the pre-annotation user, with no assignment.
     claim = spans["Report 7"]
@@ -189,6 +190,7 @@ def test_unknown_reviewers_and_bad_fields_are_reported_per_span(admin_user, alic
         {"start": s2, "end": e2, "tag": "claim", "verdict": "nonsense"},
         {"start": s2, "end": e2, "tag": "claim", "evidence_urls": ["ftp://x"]},
         {"start": "1", "end": 4, "tag": "claim"},
+        {"start": s2, "end": e2, "tag": "claim", "claimant_type": "robot"},
     ]
     _job, [item] = run(admin_user, [{"text": TEXT, "spans": spans}])
     rows = list(Annotation.objects.filter(article_id=item.article_id))
@@ -199,6 +201,7 @@ def test_unknown_reviewers_and_bad_fields_are_reported_per_span(admin_user, alic
     assert "reviewer 'dave' is not a reviewer here" in item.error
     assert "span 2: verdict" in item.error and "span 3: evidence_urls" in item.error
     assert "span 4: start and end must be whole numbers" in item.error
+    assert "span 5: claimant_type" in item.error
 
 
 def test_spans_of_a_revision_land_on_the_new_text_but_not_for_a_submitted_reviewer(

@@ -23,9 +23,10 @@ from annotations.services.bulk_spans import (
 )
 
 SPAN_HELP = (
-    "Without `id`: a new span (start, end, quote, tag; optionally verdict, claimant, note, "
-    "evidence_urls). With `id`: a change to your span (any of those fields; start, end and "
-    "quote together) and, recommended, the `version` you read (optimistic locking)."
+    "Without `id`: a new span (start, end, quote, tag; optionally verdict, claimant, "
+    "claimant_type, note, evidence_urls). With `id`: a change to your span (any of those "
+    "fields; start, end and quote together) and, recommended, the `version` you read "
+    "(optimistic locking)."
 )
 
 

@@ -52,9 +52,11 @@ from annotations.services.annotating import (
     AnnotationError,
     NotAllowed,
     check_span,
+    clean_claimant_type,
     clean_evidence,
     clean_tag,
     clean_text_field,
+    remembered_claimant_type,
     snapshot,
 )
 from annotations.services.audit import build_event
@@ -131,7 +133,40 @@ class _Scale:
         return label
 
 
-def _new_span(article: Article, scale: _Scale, owner: Any, values: Mapping[str, Any]) -> Annotation:
+class _ClaimantTypes:
+    """Claimant types as single writes resolve them (annotating.resolve_claimant_type): the
+    type given, else the one this user last gave the name. One look-up per name for a whole
+    request; a type given earlier in the same request counts, as if saved one by one.
+    ``user=None`` (an import): no memory, a type not given is unknown."""
+
+    def __init__(self, user: Any, article: Article | None) -> None:
+        self.user, self.article = user, article
+        self.known: dict[str, str] = {}
+
+    def resolve(self, claimant: str, value: Any) -> str:
+        key = claimant.strip().lower()
+        if value is not None or self.user is None or not key:
+            resolved = clean_claimant_type(value)
+            if value is not None and key:
+                self.known[key] = resolved
+            return resolved
+        if key not in self.known:
+            self.known[key] = remembered_claimant_type(
+                user=self.user, article=self.article, claimant=claimant
+            )
+        return self.known[key]
+
+
+_NO_MEMORY = _ClaimantTypes(None, None)
+
+
+def _new_span(
+    article: Article,
+    scale: _Scale,
+    owner: Any,
+    values: Mapping[str, Any],
+    types: _ClaimantTypes = _NO_MEMORY,
+) -> Annotation:
     """A validated, unsaved annotation; AnnotationError names the bad field."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -140,6 +175,7 @@ def _new_span(article: Article, scale: _Scale, owner: Any, values: Mapping[str, 
     start, end, quote = check_span(
         text, values.get("start"), values.get("end"), values.get("quote")
     )
+    claimant = clean_text_field(values.get("claimant"), "claimant", MAX_CLAIMANT_CHARS)
     return Annotation(
         article=article,
         reviewer=owner,
@@ -150,13 +186,16 @@ def _new_span(article: Article, scale: _Scale, owner: Any, values: Mapping[str, 
         suffix=text[end : end + CONTEXT_CHARS],
         tag=clean_tag(values.get("tag")),
         verdict=scale.clean(values.get("verdict")),
-        claimant=clean_text_field(values.get("claimant"), "claimant", MAX_CLAIMANT_CHARS),
+        claimant=claimant,
+        claimant_type=types.resolve(claimant, values.get("claimant_type")),
         note=clean_text_field(values.get("note"), "note", MAX_NOTE_CHARS),
         evidence_urls=clean_evidence(values.get("evidence_urls")),
     )
 
 
-def _apply(annotation: Annotation, scale: _Scale, changes: Mapping[str, Any]) -> list[str]:
+def _apply(
+    annotation: Annotation, scale: _Scale, changes: Mapping[str, Any], types: _ClaimantTypes
+) -> list[str]:
     """Validate and set a partial change (offsets only as a set), as update_annotation does."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -179,8 +218,17 @@ def _apply(annotation: Annotation, scale: _Scale, changes: Mapping[str, Any]) ->
         annotation.verdict = scale.clean(changes["verdict"])
         fields.append("verdict")
     if "claimant" in changes:
+        old = annotation.claimant
         annotation.claimant = clean_text_field(changes["claimant"], "claimant", MAX_CLAIMANT_CHARS)
         fields.append("claimant")
+        if "claimant_type" not in changes and annotation.claimant.lower() != old.lower():
+            # Another claimant: the old type does not carry over silently (as single edits).
+            annotation.claimant_type = types.resolve(annotation.claimant, None)
+            fields.append("claimant_type")
+    if "claimant_type" in changes:
+        annotation.claimant_type = clean_claimant_type(changes["claimant_type"])
+        types.resolve(annotation.claimant, annotation.claimant_type)  # remembered for the rest
+        fields.append("claimant_type")
     if "note" in changes:
         annotation.note = clean_text_field(changes["note"], "note", MAX_NOTE_CHARS)
         fields.append("note")
@@ -235,10 +283,10 @@ def write_spans(
     """Create and update many of ``user``'s spans on one article, all or nothing.
 
     Each element is a dict: without ``id`` it creates a span (start, end, quote, tag, and
-    optionally verdict, claimant, note, evidence_urls); with ``id`` it changes that span
-    (any editable fields; ``version``, if given, must be the current version). Returns the
-    annotations in the order given. Raises BulkSpanError (every invalid span listed),
-    BulkStaleVersion, or NotAllowed (not a reviewer, article submitted or unassigned).
+    optionally verdict, claimant, claimant_type, note, evidence_urls); with ``id`` it changes
+    that span (any editable fields; ``version``, if given, must be the current version).
+    Returns the annotations in the order given. Raises BulkSpanError (every invalid span
+    listed), BulkStaleVersion, or NotAllowed (not a reviewer, article submitted or unassigned).
     """
     if not roles.is_reviewer(user):
         raise NotAllowed("Only reviewers can annotate.")
@@ -256,6 +304,7 @@ def write_spans(
     if not assignment.active:
         raise NotAllowed("You were unassigned from this article.")
     scale = _Scale(article.verdict_scale_id)
+    types = _ClaimantTypes(user, article)
     errors: list[dict[str, Any]] = []
     wanted_ids = [s["id"] for s in spans if isinstance(s, dict) and s.get("id") is not None]
     existing = {
@@ -277,7 +326,7 @@ def write_spans(
             span_id = values.pop("id", None)
             version = values.pop("version", None)
             if span_id is None:
-                new.append((index, _new_span(article, scale, user, values)))
+                new.append((index, _new_span(article, scale, user, values, types)))
                 continue
             current = existing.get(span_id) if isinstance(span_id, int) else None
             if current is None or span_id in seen_ids:
@@ -298,7 +347,7 @@ def write_spans(
                 continue
             current.article = article
             before = snapshot(current)
-            fields = _apply(current, scale, values)
+            fields = _apply(current, scale, values, types)
             if fields:
                 changed.append((index, current, fields, before))
         except AnnotationError as exc:

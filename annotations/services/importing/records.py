@@ -11,7 +11,7 @@ wrong text.
 Formats (detected per record):
 
 * ours:     {"text" | "html", "url", "title", ..., "spans": [{start, end, tag, quote?, verdict?,
-            claimant?, note?, evidence_urls?, reviewer?}]}
+            claimant?, claimant_type?, note?, evidence_urls?, reviewer?}]}
 * doccano:  {"text", "label": [[start, end, "CLAIM"], ...]}  or  {"text", "entities":
             [{"start_offset", "end_offset", "label"}]}
 * Label Studio: {"data": {"text", ...}, "annotations": [{"completed_by", "result": [...]}],
@@ -33,7 +33,7 @@ from . import sources
 from .sources import ArticleDraft, ItemError
 
 MAX_SPANS_PER_RECORD = 5000
-SPAN_FIELDS = ("verdict", "claimant", "note", "evidence_urls")
+SPAN_FIELDS = ("verdict", "claimant", "claimant_type", "note", "evidence_urls")
 _TAGS = {value.casefold(): value for value in Tag.values} | {
     label.casefold(): value for value, label in Tag.choices
 }
@@ -50,7 +50,7 @@ class SpanSpec:
     tag: str
     reviewer: str = ""  # a username or e-mail named in the file; "" when none
     prediction: bool = False  # Label Studio prediction (machine pre-annotation)
-    fields: dict[str, Any] = field(default_factory=dict)  # verdict, claimant, note, evidence
+    fields: dict[str, Any] = field(default_factory=dict)  # SPAN_FIELDS given in the file
 
 
 @dataclass
