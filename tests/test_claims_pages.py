@@ -70,3 +70,40 @@ def test_adjudicator_publishes_a_group_verdict_from_the_claim_page(seeded, carol
 def test_outsiders_are_refused_and_only_admins_import_fact_checks(seeded, charlie, alice):
     assert session_client(charlie).get("/claims/").status_code == 403
     assert session_client(alice).get("/claims/fact-checks/").status_code == 403
+
+
+def _many_conflicts(count: int, name: str) -> Claim:
+    """A claim group whose appearances give ``count`` figure conflicts (machine spans only,
+    visible to every reviewer)."""
+    from claims.services.conflicts import detect_conflicts
+    from tests.factories import make_article
+
+    claim = Claim.objects.create(canonical_text="North Korean troops in Kursk")
+    low = make_article(f"North Korea sent 10,000 troops to Kursk, {name} said.")
+    ClaimAppearance.objects.create(
+        claim=claim, article=low, start=0, end=len(low.text), quote=low.text, outlet="Low Wire"
+    )
+    for n in range(count):
+        high = make_article(f"North Korea sent 12,000 troops to Kursk ({name} {n}).")
+        ClaimAppearance.objects.create(
+            claim=claim, article=high, start=0, end=len(high.text), quote=high.text,
+            outlet=f"High Wire {n}",
+        )  # fmt: skip
+    assert detect_conflicts(claim_id=claim.pk) == count
+    return claim
+
+
+def test_conflict_pages_are_paged_and_a_claim_shows_the_first_few(db, alice):
+    claim = _many_conflicts(60, "Seoul")
+    other = _many_conflicts(1, "Kyiv")
+    client = session_client(alice)
+    first = client.get("/claims/conflicts/").content.decode()
+    assert first.count('class="conflict-pair"') == 50 and "61 in all" in first
+    assert "Page 1 of 2" in first and "?page=2" in first
+    second = client.get("/claims/conflicts/?page=2").content.decode()
+    assert second.count('class="conflict-pair"') == 11
+    only = client.get(f"/claims/conflicts/?claim={other.pk}").content.decode()
+    assert only.count('class="conflict-pair"') == 1 and "1 in all" in only
+    detail = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert detail.count("conflict-pair conflict-open") == 20
+    assert "20 of 60" in detail and f"/claims/conflicts/?claim={claim.pk}" in detail

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from annotations.models import Article
+from annotations.models import ARTICLE_HEAVY_FIELDS, Article
 from claims.models import Claim, ClaimAppearance, FigureConflict, MatchCandidate
 
 
@@ -36,9 +36,16 @@ def appearances_of(user: Any, claim: Claim) -> list[ClaimAppearance]:
 
 
 def conflicts_of(user: Any, claim: Claim | None = None) -> QuerySet[FigureConflict]:
-    qs = FigureConflict.objects.visible_to(user).select_related(
-        "first__article", "second__article", "claim"
-    )
+    """The conflicts ``user`` may see (of one claim), with both appearances and their
+    articles' light columns (pages show titles, never the texts)."""
+    qs = (
+        FigureConflict.objects.visible_to(user)
+        .select_related("first__article", "second__article", "claim")
+        .defer(
+            *(f"{side}__article__{name}" for side in ("first", "second")
+              for name in ARTICLE_HEAVY_FIELDS)
+        )
+    )  # fmt: skip
     return qs.filter(claim=claim) if claim is not None else qs
 
 

@@ -16,6 +16,8 @@ from claims.models import ClaimAppearance, MatchCandidate
 from claims.services import conflicts, factchecks, groups, reading
 
 PAGE_SIZE = 50
+# Conflicts shown on a claim's page; the rest are on the (paged) conflicts page.
+DETAIL_CONFLICTS = 20
 
 
 def _require_reviewer(request: HttpRequest) -> None:
@@ -60,13 +62,21 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     labels = []
     if appearances:
         labels = list(appearances[0].article.verdict_scale.labels.all())
+    claim_conflicts = reading.conflicts_of(request.user, claim)
+    conflicts_shown = list(claim_conflicts[:DETAIL_CONFLICTS])
+    conflict_count = (
+        len(conflicts_shown) if len(conflicts_shown) < DETAIL_CONFLICTS else claim_conflicts.count()
+    )
     return render(
         request,
         "claims/detail.html",
         {
             "claim": claim,
             "appearances": appearances,
-            "conflicts": list(reading.conflicts_of(request.user, claim)),
+            # A much-reported claim can have thousands: the first ones here, all on the
+            # conflicts page (paged).
+            "conflicts": conflicts_shown,
+            "conflict_count": conflict_count,
             "candidates": candidates,
             "earlier": claim.earlier_checks.select_related("fact_check"),
             "labels": labels,
@@ -141,12 +151,17 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
         return redirect("claim-conflicts")
     state = "resolved" if request.GET.get("status") == "resolved" else "open"
     items = reading.conflicts_of(request.user).filter(status=state)
+    claim_id = _int(request.GET.get("claim"))
+    if claim_id is not None:
+        items = items.filter(claim_id=claim_id)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "claims/conflicts.html",
         {
-            "conflicts": items,
+            "page": page,
             "state": state,
+            "claim_id": claim_id,
             "is_adjudicator": roles.is_adjudicator(request.user),
         },
     )
