@@ -422,7 +422,7 @@ CACHES = globals().get("CACHES") or {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 CACHES["throttle"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    {"BACKEND": "factcheck.cache.ReusingRedisCache", "LOCATION": REDIS_URL,
      "KEY_PREFIX": "factcheck-throttle"}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

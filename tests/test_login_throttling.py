@@ -174,5 +174,5 @@ def test_counters_are_shared_by_every_process_and_limits_come_from_the_environme
     assert cache["LOCATION"].startswith(str(tmp_path))
     assert (limit, cool_off, token_limit) == (7, 1800.0, 50)
     redis, *_ = _settings_in_a_fresh_process(tmp_path, REDIS_URL="redis://127.0.0.1:6379/5")
-    assert redis["BACKEND"].endswith("RedisCache")
+    assert redis["BACKEND"] == "factcheck.cache.ReusingRedisCache"
     assert redis["LOCATION"] == "redis://127.0.0.1:6379/5"
