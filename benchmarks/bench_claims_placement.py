@@ -31,6 +31,7 @@ import django
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 
 from annotations import roles  # noqa: E402
 from annotations.models import Annotation, Article, VerdictScale  # noqa: E402
@@ -95,6 +96,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 400])
     parser.add_argument("--spans", type=int, default=200, help="new spans per size (<= size)")
     args = parser.parse_args()
+    call_command("migrate", verbosity=0)  # a database of its own may be new
     run = str(int(time.time()))
     reviewer = User.objects.create_user(f"bench-placement-{run}")
     reviewer.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
