@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from annotations import roles
@@ -52,17 +52,22 @@ def detect_conflicts(*, claim_id: int, fresh: Iterable[int] | None = None) -> in
 
 def detect_in_groups(groups: Mapping[int, Iterable[int] | None]) -> int:
     """``detect_conflicts`` for several claim groups at once (claim -> fresh appearances, or
-    None for every pair): their appearances and stored conflicts are read in one query each,
-    and the new conflicts written in one statement, so the cost grows with the pairs compared
-    rather than with a query per group or per conflicting pair."""
+    None for every pair): their appearances are read in one query, the stored conflicts that
+    a new one could repeat in another (those of the fresh appearances; all of a group checked
+    in full), and the new conflicts written in one statement, so the cost grows with the
+    pairs compared rather than with a query per group or per conflicting pair."""
     if not groups:
         return 0
     members: dict[int, list[ClaimAppearance]] = {claim_id: [] for claim_id in groups}
     rows = ClaimAppearance.objects.filter(claim_id__in=members).order_by("claim_id", "pk")
     for appearance in rows.only("pk", "claim_id", "article_id", "quote", "outlet", "stance"):
         members[appearance.claim_id].append(appearance)
+    full = [claim_id for claim_id, fresh in groups.items() if fresh is None]
+    fresh_ids = {pk for fresh in groups.values() if fresh is not None for pk in fresh}
+    # A new conflict has a fresh appearance on one side: only those could be stored already.
+    wanted = Q(first__claim_id__in=full) | Q(first_id__in=fresh_ids) | Q(second_id__in=fresh_ids)
     stored = set(
-        FigureConflict.objects.filter(first__claim_id__in=members).values_list(
+        FigureConflict.objects.filter(wanted).values_list(
             "kind", "first_id", "second_id", "first_figure", "second_figure"
         )
     )
@@ -77,10 +82,11 @@ def detect_in_groups(groups: Mapping[int, Iterable[int] | None]) -> int:
     # ignore_conflicts: a row stored under another claim (its appearance moved here) stays
     # one row; it is moved below.
     FigureConflict.objects.bulk_create(new.values(), ignore_conflicts=True)
-    # Conflicts of appearances that moved to another claim follow them.
+    # Conflicts of appearances that moved to another claim follow them (a merge or split,
+    # which checks the group in full).
     moved: dict[int, list[int]] = {}
     for pk, claim_id in (
-        FigureConflict.objects.filter(first__claim_id__in=members)
+        FigureConflict.objects.filter(first__claim_id__in=full)
         .exclude(claim_id=F("first__claim_id"))
         .values_list("pk", "first__claim_id")
     ):
