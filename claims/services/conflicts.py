@@ -74,11 +74,9 @@ def detect_in_groups(groups: Mapping[int, Iterable[int] | None]) -> int:
     new: dict[tuple, FigureConflict] = {}
     for claim_id, appearances in members.items():
         fresh = groups[claim_id]
-        for key, conflict in _conflicts(
-            claim_id, appearances, None if fresh is None else set(fresh)
-        ):
-            if key not in stored:
-                new.setdefault(key, conflict)
+        for key, fields in _conflicts(appearances, None if fresh is None else set(fresh)):
+            if key not in stored and key not in new:
+                new[key] = FigureConflict(claim_id=claim_id, **fields)
     # ignore_conflicts: a row stored under another claim (its appearance moved here) stays
     # one row; it is moved below.
     FigureConflict.objects.bulk_create(new.values(), ignore_conflicts=True)
@@ -97,9 +95,10 @@ def detect_in_groups(groups: Mapping[int, Iterable[int] | None]) -> int:
 
 
 def _conflicts(
-    claim_id: int, appearances: list[ClaimAppearance], fresh: set[int] | None
-) -> Iterator[tuple[tuple, FigureConflict]]:
-    """(key, unsaved conflict) for each conflicting pair of one group that ``_pairs`` gives."""
+    appearances: list[ClaimAppearance], fresh: set[int] | None
+) -> Iterator[tuple[tuple, dict[str, Any]]]:
+    """(key, fields of the conflict) for each conflicting pair of one group that ``_pairs``
+    gives; the caller builds a row only for the keys not stored yet."""
     for a, b in _pairs(appearances, fresh):
         if a.article_id == b.article_id:
             continue
@@ -107,20 +106,20 @@ def _conflicts(
             for qb in _figures(b.quote):
                 if quantities.conflicting(qa, qb, tolerance=FIGURE_TOLERANCE):
                     f1, f2 = _figure(qa), _figure(qb)
-                    yield (ConflictKind.FIGURES, a.pk, b.pk, f1, f2), FigureConflict(
-                        claim_id=claim_id, kind=ConflictKind.FIGURES, first=a, second=b,
-                        first_figure=f1, second_figure=f2,
-                        detail=f"{qa.text} ({a.outlet or 'article ' + str(a.article_id)}) "
+                    yield (ConflictKind.FIGURES, a.pk, b.pk, f1, f2), {
+                        "kind": ConflictKind.FIGURES, "first": a, "second": b,
+                        "first_figure": f1, "second_figure": f2,
+                        "detail": f"{qa.text} ({a.outlet or 'article ' + str(a.article_id)}) "
                         f"vs {qb.text} ({b.outlet or 'article ' + str(b.article_id)})",
-                    )  # fmt: skip
+                    }  # fmt: skip
         stances = {a.stance, b.stance}
         if Stance.DENIES in stances and len(stances) == 2:
             first, second = (b, a) if a.stance == Stance.DENIES else (a, b)
-            yield (ConflictKind.STANCE, first.pk, second.pk, "", ""), FigureConflict(
-                claim_id=claim_id, kind=ConflictKind.STANCE, first=first, second=second,
-                first_figure="", second_figure="",
-                detail=f"One source {first.get_stance_display().lower()}, the other denies.",
-            )  # fmt: skip
+            yield (ConflictKind.STANCE, first.pk, second.pk, "", ""), {
+                "kind": ConflictKind.STANCE, "first": first, "second": second,
+                "first_figure": "", "second_figure": "",
+                "detail": f"One source {Stance(first.stance).label.lower()}, the other denies.",
+            }  # fmt: skip
 
 
 class ConflictError(ValueError):
