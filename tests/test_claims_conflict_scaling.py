@@ -17,7 +17,14 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations.models import Annotation
 from annotations.services.annotating import create_annotation
-from claims.models import Claim, ClaimAppearance, FigureConflict, LinkStatus, Stance
+from claims.models import (
+    Claim,
+    ClaimAppearance,
+    FigureConflict,
+    LinkStatus,
+    MatchCandidate,
+    Stance,
+)
 from claims.services import conflicts, matching
 from tests.factories import make_article
 
@@ -155,3 +162,51 @@ def test_a_failing_batch_write_is_retried_one_span_at_a_time(alice, caplog):
     assert "one by one" in caplog.text
     assert ClaimAppearance.objects.filter(annotation__isnull=False).count() == 2
     assert not Annotation.objects.filter(claims_pending=True).exists()
+
+
+def _candidate_spans(reviewer, per_article: int) -> tuple[int, int]:
+    """Reviewer spans on two articles that no machine span covers, whose sentences read like
+    a machine span of a third article; return (reads and updates of the drain, spans)."""
+    matching.reset_index()
+    source = make_article(
+        f"North Korea has sent 12,000 soldiers to fight in the Kursk region ({per_article})."
+    )
+    claim = Claim.objects.create(canonical_text="troops in Kursk")
+    ClaimAppearance.objects.create(
+        claim=claim, article=source, start=0, end=len(source.text), quote=source.text,
+        status=LinkStatus.AUTO_LINKED,
+    )  # fmt: skip
+    saved = 0
+    for n in range(2):
+        sentence = "North Korea has sent {},000 soldiers to fight in Kursk, report {}."
+        text = " ".join(
+            sentence.format(10 + k, f"{n}-{per_article}").ljust(79) for k in range(per_article)
+        )
+        article = make_article(text)
+        for k in range(per_article):
+            start = k * 80
+            end = text.index(".", start) + 1
+            create_annotation(
+                user=reviewer, article=article, start=start, end=end,
+                quote=text[start:end], tag="claim",
+            )  # fmt: skip
+            saved += 1
+    with CaptureQueriesContext(connection) as queries:
+        assert matching.process_pending() == {"placed": saved, "failed": 0}
+    other = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "INSERT"))
+    ]
+    return len(other), saved
+
+
+def test_spans_matched_against_other_articles_are_matched_per_article_not_per_span(alice):
+    few, n_few = _candidate_spans(alice, 2)
+    assert MatchCandidate.objects.filter(annotation__isnull=False).count() == n_few
+    MatchCandidate.objects.all().delete()
+    Annotation.objects.all().delete()
+    ClaimAppearance.objects.all().delete()
+    many, n_many = _candidate_spans(alice, 10)
+    assert MatchCandidate.objects.filter(annotation__isnull=False).count() == n_many
+    assert many == few, (few, many)

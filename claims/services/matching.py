@@ -302,30 +302,34 @@ def process_import(*, job_id: int, after: int = 0, seconds: float | None = None)
     return None
 
 
-def _store_candidate(
+def _candidate(
     match: Match,
     *,
     status: str,
     suggestion: Suggestion | None = None,
     annotation: Annotation | None = None,
-) -> None:
+) -> MatchCandidate:
+    """An unsaved candidate: ``match``'s group for a machine suggestion or a reviewer's span."""
     span = suggestion or annotation
     assert span is not None
-    MatchCandidate.objects.get_or_create(
+    return MatchCandidate(
         claim_id=match.claim_id,
         article_id=span.article_id,
         start=span.start,
         end=span.end,
-        defaults={
-            "quote": span.quote,
-            "suggestion": suggestion,
-            "annotation": annotation,
-            "lexical_score": match.lexical,
-            "semantic_score": match.semantic,
-            "score": match.score,
-            "status": status,
-        },
+        quote=span.quote,
+        suggestion=suggestion,
+        annotation=annotation,
+        lexical_score=match.lexical,
+        semantic_score=match.semantic,
+        score=match.score,
+        status=status,
     )
+
+
+def _store_candidate(match: Match, **span: Any) -> None:
+    """Store ``_candidate(match, **span)`` unless the group has a candidate at that span."""
+    MatchCandidate.objects.bulk_create([_candidate(match, **span)], ignore_conflicts=True)
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -345,6 +349,8 @@ def process_annotation(*, annotation_id: int) -> str:
         changes = _Changes()
         outcome = _place(annotation, _Known.read([annotation]), changes)
         changes.apply()
+        if outcome == "unmatched" and changes.found.get(annotation.pk):
+            return "candidates"
         return outcome
 
 
@@ -380,9 +386,14 @@ class _Changes:
 
     links: list[ClaimAppearance] = field(default_factory=list)
     touched: dict[int, set[int]] = field(default_factory=dict)
+    # Spans no machine span covers: matched against the claim index in ``apply``, the spans
+    # of one article in one call; the number of groups found for each, once matched.
+    unmatched: list[Annotation] = field(default_factory=list)
+    found: dict[int, int] = field(default_factory=dict)
 
     def add(self, other: _Changes) -> None:
         self.links += other.links
+        self.unmatched += other.unmatched
         for claim_id, appearances in other.touched.items():
             self.touched.setdefault(claim_id, set()).update(appearances)
 
@@ -401,6 +412,29 @@ class _Changes:
             for pk, claim_id in stored.values_list("pk", "claim_id"):
                 self.touched.setdefault(claim_id, set()).add(pk)
         detect_in_groups(self.touched)
+        self._match_unmatched()
+
+    def _match_unmatched(self) -> None:
+        """Candidates for the spans no machine span covers: the groups whose sentences read
+        like them (other articles only), the best three above CLAIMS_SUGGEST_THRESHOLD, stored
+        in one statement (a span's candidate stored already stays, as ``get_or_create``)."""
+        by_article: dict[int, list[Annotation]] = {}
+        for annotation in self.unmatched:
+            by_article.setdefault(annotation.article_id, []).append(annotation)
+        rows: list[MatchCandidate] = []
+        for spans in by_article.values():
+            article = spans[0].article
+            results = find_matches(
+                [a.quote for a in spans], exclude_article_id=article.pk, when=_article_date(article)
+            )
+            for annotation, found in zip(spans, results, strict=True):
+                self.found[annotation.pk] = len(found)
+                rows += [
+                    _candidate(m, annotation=annotation, status=LinkStatus.SUGGESTED)
+                    for m in found[:3]
+                    if m.score >= settings.CLAIMS_SUGGEST_THRESHOLD
+                ]
+        MatchCandidate.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _place(annotation: Annotation, known: _Known, changes: _Changes) -> str:
@@ -441,13 +475,8 @@ def _place(annotation: Annotation, known: _Known, changes: _Changes) -> str:
             )
         )
         return "linked"
-    found = find_matches(
-        [annotation.quote], exclude_article_id=article.pk, when=_article_date(article)
-    )[0]
-    for match in found[:3]:
-        if match.score >= settings.CLAIMS_SUGGEST_THRESHOLD:
-            _store_candidate(match, annotation=annotation, status=LinkStatus.SUGGESTED)
-    return "candidates" if found else "unmatched"
+    changes.unmatched.append(annotation)
+    return "unmatched"  # until _Changes.apply has looked for candidates
 
 
 PENDING_BATCH = 100
@@ -465,9 +494,15 @@ def _apply_or_log(changes: _Changes) -> None:
     for link in changes.links:
         try:
             with transaction.atomic():
-                _Changes(links=[link], touched={}).apply()
+                _Changes(links=[link]).apply()
         except Exception:
             log.exception("Claim placement failed for annotation %s.", link.annotation_id)
+    for annotation in changes.unmatched:
+        try:
+            with transaction.atomic():
+                _Changes(unmatched=[annotation]).apply()
+        except Exception:
+            log.exception("Claim matching failed for annotation %s.", annotation.pk)
     try:
         with transaction.atomic():
             _Changes(touched=changes.touched).apply()
