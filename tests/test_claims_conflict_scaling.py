@@ -94,6 +94,15 @@ def _machine_spans(article, count: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _drain_reads(pending: int) -> int:
+    """Run the drain over ``pending`` spans; how many reads and updates it made. Inserts are
+    bulk statements (SQLite splits a long one in batches), savepoints one per span."""
+    with CaptureQueriesContext(connection) as queries:
+        assert matching.process_pending() == {"placed": pending, "failed": 0}
+    skipped = ("SAVEPOINT", "RELEASE SAVEPOINT", "INSERT")
+    return sum(1 for q in queries.captured_queries if not q["sql"].startswith(skipped))
+
+
 def _place_spans(reviewer, per_article: int) -> tuple[int, int]:
     """Save ``per_article`` reviewer spans on each of three articles, all covered by machine
     spans of one group; return (reads and updates of the drain, spans placed)."""
@@ -114,17 +123,9 @@ def _place_spans(reviewer, per_article: int) -> tuple[int, int]:
                 tag="claim",
             )
             saved += 1
-    with CaptureQueriesContext(connection) as queries:
-        assert matching.process_pending() == {"placed": saved, "failed": 0}
+    reads = _drain_reads(saved)
     assert ClaimAppearance.objects.filter(annotation__isnull=False).count() == saved
-    # Reads and updates; inserts are bulk statements (SQLite splits a long one in batches),
-    # savepoints one per span.
-    other = [
-        q["sql"]
-        for q in queries.captured_queries
-        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "INSERT"))
-    ]
-    return len(other), saved
+    return reads, saved
 
 
 def test_the_drain_reads_once_per_batch_not_once_per_span(alice):
@@ -191,14 +192,7 @@ def _candidate_spans(reviewer, per_article: int) -> tuple[int, int]:
                 quote=text[start:end], tag="claim",
             )  # fmt: skip
             saved += 1
-    with CaptureQueriesContext(connection) as queries:
-        assert matching.process_pending() == {"placed": saved, "failed": 0}
-    other = [
-        q["sql"]
-        for q in queries.captured_queries
-        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "INSERT"))
-    ]
-    return len(other), saved
+    return _drain_reads(saved), saved
 
 
 def test_spans_matched_against_other_articles_are_matched_per_article_not_per_span(alice):

@@ -491,18 +491,14 @@ def _apply_or_log(changes: _Changes) -> None:
         return
     except Exception:
         log.exception("Storing a batch of claim placements failed; storing them one by one.")
-    for link in changes.links:
+    alone = [(_Changes(links=[link]), link.annotation_id) for link in changes.links]
+    alone += [(_Changes(unmatched=[a]), a.pk) for a in changes.unmatched]
+    for single, annotation_id in alone:
         try:
             with transaction.atomic():
-                _Changes(links=[link]).apply()
+                single.apply()
         except Exception:
-            log.exception("Claim placement failed for annotation %s.", link.annotation_id)
-    for annotation in changes.unmatched:
-        try:
-            with transaction.atomic():
-                _Changes(unmatched=[annotation]).apply()
-        except Exception:
-            log.exception("Claim matching failed for annotation %s.", annotation.pk)
+            log.exception("Claim placement failed for annotation %s.", annotation_id)
     try:
         with transaction.atomic():
             _Changes(touched=changes.touched).apply()
